@@ -1,0 +1,49 @@
+# spikeforge: the two commands.
+#   make run   set up, build, train the default spiking CNN on Fashion-MNIST (short budget)
+#   make test  set up, build, run the whole test suite
+SHELL := /bin/bash
+BUILD ?= build
+JOBS ?= $(shell nproc)
+RUN_EPOCHS ?= 2
+
+# Debian packages the build, the data and the reference tests need.
+PACKAGES := cmake g++ make pkg-config libopenblas-openmp-dev libcli11-dev libtomlplusplus-dev \
+            nlohmann-json3-dev zlib1g-dev libgtest-dev libbenchmark-dev dataset-fashion-mnist \
+            python3 python3-numpy python3-torch
+
+.PHONY: setup build run test bench clean format
+
+setup:
+	@missing=""; for p in $(PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "setup: all Debian packages present"; exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+	  echo "setup: missing Debian packages:$$missing"; \
+	  echo "setup: run 'make setup' as root, or: sudo apt-get install$$missing"; exit 1; \
+	fi; \
+	echo "setup: installing$$missing"; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing
+
+build: setup
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD) -j$(JOBS)
+
+run: build
+	./$(BUILD)/spikeforge train --config configs/fmnist_cnn.toml --epochs $(RUN_EPOCHS) --out runs/default
+
+test: build
+	@cd $(BUILD) && ctest --output-on-failure -j$(JOBS) 2>&1 | tee ctest.log; \
+	passed=$$(grep -cE '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .* Passed' ctest.log); \
+	failed=$$(grep -cE '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .*(\*\*\*|Failed|Timeout|Not Run)' ctest.log); \
+	echo "$$passed passed, $$failed failed"; \
+	[ "$$failed" = 0 ] && [ "$$passed" -gt 0 ]
+
+bench: build
+	./$(BUILD)/spikeforge bench --report runs/bench.json
+
+format:
+	clang-format -i $$(find src tests bench -name '*.cpp' -o -name '*.h')
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,92 @@
+// Google Benchmark micro-benchmarks of the kernels the standard workloads
+// spend their time in. `spikeforge bench` times whole training steps; these
+// isolate one kernel each, so a change to one shows up here first.
+#include <benchmark/benchmark.h>
+
+#include <memory>
+#include <vector>
+
+#include "core/rng.h"
+#include "core/tensor.h"
+#include "nn/conv2d.h"
+#include "nn/lif_layer.h"
+#include "nn/linear.h"
+
+using namespace spikeforge;
+
+namespace {
+
+void fill_spikes(Tensor& t, float p, uint64_t seed) {
+  Rng rng(seed);
+  for (int64_t i = 0; i < t.numel(); ++i) t[i] = rng.uniform() < p ? 1.f : 0.f;
+}
+
+// A layer with its own parameter and gradient storage.
+template <class L>
+struct Bound {
+  std::unique_ptr<L> layer;
+  std::vector<float> params, grads;
+  explicit Bound(std::unique_ptr<L> l) : layer(std::move(l)), params(layer->param_count()), grads(layer->param_count()) {
+    layer->bind(params.data(), grads.data());
+    Rng rng(1);
+    layer->init_params(InitKind::KaimingUniform, rng);
+  }
+};
+
+// MLP workload's first layer: 784 -> 1000 over T*B = 25*128 rows of Bernoulli(0.2) spikes.
+void BM_LinearForward(benchmark::State& st) {
+  const int T = 25, B = 128;
+  Bound<Linear> l(std::make_unique<Linear>(FeatShape{784, 1, 1}, 1000));
+  l.layer->prepare(T, T, B);
+  Tensor x({T, B, 784}), y({T, B, 1000});
+  fill_spikes(x, 0.2f, 2);
+  for (auto _ : st) l.layer->forward(x.data(), y.data(), true);
+  st.SetItemsProcessed(st.iterations() * int64_t(T) * B * 784 * 1000);  // MACs
+}
+BENCHMARK(BM_LinearForward)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_LinearBackward(benchmark::State& st) {
+  const int T = 25, B = 128;
+  Bound<Linear> l(std::make_unique<Linear>(FeatShape{784, 1, 1}, 1000));
+  l.layer->prepare(T, T, B);
+  Tensor x({T, B, 784}), y({T, B, 1000}), dy({T, B, 1000}), dx({T, B, 784});
+  fill_spikes(x, 0.2f, 2);
+  fill_spikes(dy, 0.5f, 3);
+  l.layer->forward(x.data(), y.data(), true);
+  for (auto _ : st) l.layer->backward(dy.data(), st.range(0) ? dx.data() : nullptr);
+}
+BENCHMARK(BM_LinearBackward)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// CNN workload's second conv: 32 -> 64 channels, 3x3, pad 1, on 14x14, T*B = 8*64 images.
+void BM_Conv2dForwardBackward(benchmark::State& st) {
+  const int T = 8, B = 64;
+  Bound<Conv2d> c(std::make_unique<Conv2d>(FeatShape{32, 14, 14}, 64, 3, 1, 1));
+  c.layer->prepare(T, T, B);
+  Tensor x({T, B, 32 * 14 * 14}), y({T, B, 64 * 14 * 14}), dx({T, B, 32 * 14 * 14});
+  fill_spikes(x, 0.15f, 4);
+  for (auto _ : st) {
+    c.layer->forward(x.data(), y.data(), true);
+    c.layer->backward(y.data(), dx.data());
+  }
+}
+BENCHMARK(BM_Conv2dForwardBackward)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// LIF forward + backward scan over [T=25, B=128, N=1000].
+void BM_LifScan(benchmark::State& st) {
+  const int T = 25, B = 128, N = 1000;
+  LifLayer lif({N, 1, 1}, SpikingParams{}, false);
+  lif.prepare(T, T, B);
+  Tensor x({T, B, N}), s({T, B, N}), dx({T, B, N});
+  Rng rng(5);
+  for (int64_t i = 0; i < x.numel(); ++i) x[i] = rng.uniform(0.f, 0.4f);
+  for (auto _ : st) {
+    lif.forward(x.data(), s.data(), true);
+    lif.backward(s.data(), dx.data());
+  }
+  st.SetItemsProcessed(st.iterations() * int64_t(T) * B * N);
+}
+BENCHMARK(BM_LifScan)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();

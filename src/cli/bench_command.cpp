@@ -1,0 +1,142 @@
+// spikeforge bench: the standard workloads' forward and training-step times,
+// against the machine's own single-precision BLAS rate.
+//
+//   mlp: 784 -> 1000 LIF -> 10 LIF, T = 25, batch 128, Bernoulli input at rate 0.2
+//   cnn: 1x28x28, T = 8, batch 64: conv(1->32, 3x3, pad 1)+LIF, maxpool 2,
+//        conv(32->64, 3x3, pad 1)+LIF, maxpool 2, flatten, linear(3136->10)+LIF
+// flops_per_step = 3 * 2 * MACs * T * B (forward, input and weight gradients);
+// bound_ratio = train_step_ms / (flops_per_step / blas_gflops).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cli/config.h"
+#include "cli/model_builder.h"
+#include "cli/report.h"
+#include "core/blas.h"
+#include "core/rng.h"
+#include "core/tensor.h"
+#include "core/threads.h"
+#include "learn/bptt.h"
+
+namespace spikeforge {
+namespace {
+
+template <class F>
+double median_ms(int repeats, F&& f) {
+  f();  // warm-up: first-touch pages, BLAS buffers
+  std::vector<double> ms;
+  for (int i = 0; i < repeats; ++i) {
+    auto t0 = std::chrono::steady_clock::now();
+    f();
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::nth_element(ms.begin(), ms.begin() + ms.size() / 2, ms.end());
+  return ms[ms.size() / 2];
+}
+
+double blas_gflops(int repeats) {
+  const int n = 2048;
+  Tensor a({n, n}), b({n, n}), c({n, n});
+  Rng rng(1);
+  for (int64_t i = 0; i < a.numel(); ++i) a[i] = rng.uniform(), b[i] = rng.uniform();
+  double ms = median_ms(repeats, [&] { gemm_nn(n, n, n, 1.f, a.data(), b.data(), 0.f, c.data()); });
+  return 2.0 * n * n * n / (ms * 1e6);
+}
+
+struct Workload {
+  const char* name;
+  int T, B;
+  FeatShape input;
+  std::vector<LayerSpec> layers;
+};
+
+std::vector<Workload> standard_workloads() {
+  auto lif = [] {
+    LayerSpec s;
+    s.type = "lif";
+    return s;
+  };
+  auto linear = [](int u) {
+    LayerSpec s;
+    s.type = "linear";
+    s.units = u;
+    return s;
+  };
+  auto conv = [](int c) {
+    LayerSpec s;
+    s.type = "conv2d";
+    s.channels = c;
+    s.kernel = 3;
+    s.stride = 1;
+    s.pad = 1;
+    return s;
+  };
+  auto pool = [] {
+    LayerSpec s;
+    s.type = "maxpool2d";
+    s.kernel = 2;
+    s.stride = 2;
+    return s;
+  };
+  auto flat = [] {
+    LayerSpec s;
+    s.type = "flatten";
+    return s;
+  };
+  return {
+      {"mlp", 25, 128, {784, 1, 1}, {linear(1000), lif(), linear(10), lif()}},
+      {"cnn", 8, 64, {1, 28, 28}, {conv(32), lif(), pool(), conv(64), lif(), pool(), flat(), linear(10), lif()}},
+  };
+}
+
+nlohmann::json run_workload(const Workload& w, double gflops, int repeats) {
+  TrainConfig cfg;
+  cfg.layers = w.layers;
+  cfg.loss.kind = LossKind::CeCount;
+  auto net = build_network(cfg, w.input, std::string("bench ") + w.name);
+  Rng rng(42);
+  net->init_params(InitKind::KaimingUniform, rng);
+  BpttLearner learner(*net, cfg.loss, cfg.optimizer);
+  const int64_t F = w.input.size();
+  Tensor x({w.T, w.B, F});
+  for (int64_t i = 0; i < x.numel(); ++i) x[i] = rng.uniform() < 0.2f ? 1.f : 0.f;  // Bernoulli(0.2) spikes
+  std::vector<int> y(w.B);
+  for (int& v : y) v = static_cast<int>(rng.below(10));
+  net->prepare(w.T, w.T, w.B);
+  const double fwd = median_ms(repeats, [&] { net->forward(x.data(), false); });
+  const double step = median_ms(repeats, [&] { learner.step(x.data(), w.T, w.T, w.B, y.data(), 1e-4f); });
+  const double flops = 3.0 * 2.0 * net->macs_per_sample(w.T, w.T) * w.B;
+  const double bound_ms = flops / (gflops * 1e6);
+  std::printf("%-4s T=%-3d B=%-4d forward %8.2f ms  train step %8.2f ms  (%.2f GFLOP, bound %.2f ms, ratio %.2f)\n",
+              w.name, w.T, w.B, fwd, step, flops / 1e9, bound_ms, step / bound_ms);
+  return {{"name", w.name},
+          {"timesteps", w.T},
+          {"batch_size", w.B},
+          {"forward_ms", fwd},
+          {"train_step_ms", step},
+          {"flops_per_step", flops},
+          {"bound_ratio", step / bound_ms},
+          {"peak_rss_mb", peak_rss_mb()}};
+}
+
+}  // namespace
+
+int run_bench(const BenchOptions& o) {
+  if (o.threads) set_num_threads(*o.threads);
+  const double gflops = blas_gflops(o.repeats);
+  std::printf("blas sgemm 2048^3: %.1f GFLOP/s on %d threads (median of %d)\n", gflops, num_threads(), o.repeats);
+  nlohmann::json workloads = nlohmann::json::array();
+  for (const Workload& w : standard_workloads()) workloads.push_back(run_workload(w, gflops, o.repeats));
+  if (!o.report.empty())
+    write_report(o.report, {{"command", "bench"},
+                            {"blas_gflops", gflops},
+                            {"threads", num_threads()},
+                            {"repeats", o.repeats},
+                            {"workloads", workloads}});
+  return 0;
+}
+
+}  // namespace spikeforge

@@ -1,0 +1,30 @@
+// The spikeforge commands. Each validates every input before it writes
+// anything and returns the process exit code; errors propagate as exceptions
+// to main, which prints them as one line.
+#pragma once
+#include <optional>
+#include <string>
+
+namespace spikeforge {
+
+struct TrainOptions {
+  std::string config, data_dir, out = "runs/default", report, resume;
+  std::optional<int> epochs, threads;
+  std::optional<long long> seed;
+};
+int run_train(const TrainOptions& o);
+
+struct EvalOptions {
+  std::string checkpoint, data_dir, report;
+  std::optional<int> threads;
+};
+int run_eval(const EvalOptions& o);
+
+struct BenchOptions {
+  std::string report;
+  std::optional<int> threads;
+  int repeats = 10;
+};
+int run_bench(const BenchOptions& o);
+
+}  // namespace spikeforge

@@ -1,0 +1,275 @@
+#include "cli/config.h"
+
+#include <toml++/toml.h>
+
+#include <filesystem>
+#include <set>
+#include <sstream>
+#include <string_view>
+
+#include "core/enum_names.h"
+#include "core/error.h"
+#include "data/image_dataset.h"
+
+namespace spikeforge {
+using nlohmann::json;
+
+namespace {
+
+json toml_to_json(const toml::node& n) {
+  if (auto* t = n.as_table()) {
+    json j = json::object();
+    for (auto&& [k, v] : *t) j[std::string(k.str())] = toml_to_json(v);
+    return j;
+  }
+  if (auto* a = n.as_array()) {
+    json j = json::array();
+    for (auto&& v : *a) j.push_back(toml_to_json(v));
+    return j;
+  }
+  if (auto* v = n.as_integer()) return v->get();
+  if (auto* v = n.as_floating_point()) return v->get();
+  if (auto* v = n.as_boolean()) return v->get();
+  if (auto* v = n.as_string()) return v->get();
+  return json();  // dates and times: rejected as wrong types later
+}
+
+// Reads keys of one table, records resolved values, and rejects unknown keys.
+class ConfigReader {
+ public:
+  ConfigReader(const json& in, json& out, std::string origin, std::string where)
+      : in_(in), out_(out), origin_(std::move(origin)), where_(std::move(where)) {
+    if (!in_.is_object()) fail("", in_.dump(), "a table");
+  }
+  [[noreturn]] void fail(const std::string& key, const std::string& value, const std::string& expected) const {
+    throw ConfigError(origin_ + ": " + where_ + key + " = " + value + ", expected " + expected);
+  }
+  int64_t integer(const std::string& key, int64_t def, int64_t lo, int64_t hi) {
+    allowed_.insert(key);
+    int64_t v = def;
+    if (in_.contains(key)) {
+      const json& x = in_[key];
+      if (!x.is_number_integer())
+        fail(key, x.dump(), "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+      v = x.get<int64_t>();
+      if (v < lo || v > hi)
+        fail(key, x.dump(), "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+    }
+    out_[key] = v;
+    return v;
+  }
+  // A number in (lo, hi] when lo_open, else [lo, hi].
+  float number(const std::string& key, double def, double lo, double hi, bool lo_open = false) {
+    allowed_.insert(key);
+    double v = def;
+    std::string range = (lo_open ? "a number in (" : "a number in [") + fmt(lo) + ", " + fmt(hi) + "]";
+    if (in_.contains(key)) {
+      const json& x = in_[key];
+      if (!x.is_number()) fail(key, x.dump(), range);
+      v = x.get<double>();
+      if (!(lo_open ? v > lo : v >= lo) || !(v <= hi)) fail(key, x.dump(), range);
+    }
+    out_[key] = v;
+    return static_cast<float>(v);
+  }
+  bool boolean(const std::string& key, bool def) {
+    allowed_.insert(key);
+    bool v = def;
+    if (in_.contains(key)) {
+      if (!in_[key].is_boolean()) fail(key, in_[key].dump(), "true or false");
+      v = in_[key].get<bool>();
+    }
+    out_[key] = v;
+    return v;
+  }
+  // A string; `parse` may throw ConfigError, which gets the location prefixed.
+  template <class F>
+  auto choice(const std::string& key, const std::string& def, F parse) {
+    std::string s = string(key, def);
+    try {
+      return parse(s);
+    } catch (const ConfigError& e) {  // keep the parser's expectation, name the key as written
+      std::string what = e.what();
+      size_t at = what.find("expected ");
+      fail(key, "\"" + s + "\"", at == std::string::npos ? what : what.substr(at + 9));
+    }
+  }
+  std::string string(const std::string& key, const std::string& def) {
+    allowed_.insert(key);
+    std::string v = def;
+    if (in_.contains(key)) {
+      if (!in_[key].is_string()) fail(key, in_[key].dump(), "a string");
+      v = in_[key].get<std::string>();
+    }
+    out_[key] = v;
+    return v;
+  }
+  void allow(const std::string& key) { allowed_.insert(key); }
+  void reject_unknown() const {
+    for (auto it = in_.begin(); it != in_.end(); ++it)
+      if (!allowed_.count(it.key())) {
+        std::string list;
+        for (const auto& k : allowed_) list += (list.empty() ? "" : ", ") + k;
+        throw ConfigError(origin_ + ": unknown key '" + where_ + it.key() + "', expected one of: " + list);
+      }
+  }
+
+ private:
+  static std::string fmt(double v) {
+    std::ostringstream s;
+    s << v;
+    return s.str();
+  }
+  const json& in_;
+  json& out_;
+  std::string origin_, where_;
+  std::set<std::string> allowed_;
+};
+
+const json& table_or_empty(const json& j, const char* key) {
+  static const json empty = json::object();
+  return j.contains(key) ? j[key] : empty;
+}
+
+// String-valued choices that are not enums of a module.
+constexpr EnumName<std::string_view> kDatasets[] = {{"fashion-mnist", "fashion-mnist"}};
+constexpr EnumName<std::string_view> kLearners[] = {{"bptt", "bptt"}};
+constexpr EnumName<std::string_view> kNeurons[] = {{"lif", "lif"}, {"if", "if"}};
+constexpr EnumName<std::string_view> kLayerTypes[] = {
+    {"conv2d", "conv2d"},   {"linear", "linear"},   {"maxpool2d", "maxpool2d"}, {"avgpool2d", "avgpool2d"},
+    {"flatten", "flatten"}, {"dropout", "dropout"}, {"batchnorm", "batchnorm"}, {"neuron", "neuron"},
+    {"lif", "lif"},         {"if", "if"},           {"readout", "readout"}};
+
+template <size_t N>
+auto parse_string_choice(const char* key, const EnumName<std::string_view> (&table)[N]) {
+  return [key, &table](const std::string& s) { return std::string(parse_enum(key, s, table)); };
+}
+
+void read_data(TrainConfig& c, const json& j, const std::string& origin) {
+  ConfigReader r(table_or_empty(j, "data"), c.resolved["data"], origin, "data.");
+  c.dataset = r.choice("dataset", "fashion-mnist", parse_string_choice("dataset", kDatasets));
+  c.data_dir = r.string("dir", kDefaultFashionMnistDir);
+  c.encoder.kind = r.choice("encoder", "direct", parse_encoder_kind);
+  c.encoder.rate_gain = r.number("rate_gain", 1.0, 0.0, 1.0, true);
+  c.encoder.latency_threshold = r.number("latency_threshold", 0.2, 0.0, 1.0);
+  c.train_limit = r.integer("train_limit", 0, 0, int64_t(1) << 40);
+  c.test_limit = r.integer("test_limit", 0, 0, int64_t(1) << 40);
+  r.reject_unknown();
+}
+
+void read_neuron_params(TrainConfig& c, const json& j, const std::string& origin) {
+  ConfigReader r(table_or_empty(j, "neuron_params"), c.resolved["neuron_params"], origin, "neuron_params.");
+  c.spiking.lif.beta = r.number("beta", 0.9, 0.0, 1.0);
+  c.spiking.lif.theta = r.number("threshold", 1.0, 0.0, 1e6, true);
+  c.spiking.lif.reset = r.choice("reset", "soft", parse_reset_kind);
+  c.spiking.lif.detach_reset = r.boolean("detach_reset", false);
+  c.spiking.surrogate = r.choice("surrogate", "arctan", parse_surrogate_kind);
+  c.spiking.surrogate_width = r.number("surrogate_width", 0.5, 0.0, 100.0, true);
+  r.reject_unknown();
+}
+
+void read_optimizer(TrainConfig& c, const json& j, const std::string& origin) {
+  ConfigReader r(table_or_empty(j, "optimizer"), c.resolved["optimizer"], origin, "optimizer.");
+  OptimizerParams& o = c.optimizer;
+  o.kind = r.choice("name", "adam", parse_optimizer_kind);
+  o.momentum = r.number("momentum", 0.9, 0.0, 1.0);
+  o.weight_decay = r.number("weight_decay", 0.0, 0.0, 1.0);
+  o.beta1 = r.number("beta1", 0.9, 0.0, 1.0);
+  o.beta2 = r.number("beta2", 0.999, 0.0, 1.0);
+  o.eps = r.number("eps", 1e-8, 0.0, 1.0, true);
+  c.schedule.kind = r.choice("schedule", "cosine", parse_schedule_kind);
+  c.schedule.lr_min = r.number("lr_min", 0.0, 0.0, 10.0);
+  c.schedule.step_epochs = static_cast<int>(r.integer("step_epochs", 10, 1, 1 << 20));
+  c.schedule.gamma = r.number("gamma", 0.1, 0.0, 1.0, true);
+  r.reject_unknown();
+}
+
+void read_loss(TrainConfig& c, const json& j, const std::string& origin) {
+  ConfigReader r(table_or_empty(j, "loss"), c.resolved["loss"], origin, "loss.");
+  c.loss.kind = r.choice("name", "ce_mem_mean", parse_loss_kind);
+  c.loss.correct_rate = r.number("correct_rate", 1.0, 0.0, 1.0);
+  c.loss.incorrect_rate = r.number("incorrect_rate", 0.0, 0.0, 1.0);
+  r.reject_unknown();
+}
+
+LayerSpec read_layer(const json& lj, json& out, const std::string& origin, size_t i, const std::string& neuron) {
+  ConfigReader r(lj, out, origin, "layers[" + std::to_string(i) + "].");
+  LayerSpec s;
+  s.type = r.choice("type", "", parse_string_choice("type", kLayerTypes));
+  if (s.type == "neuron") s.type = neuron;
+  if (s.type == "conv2d") {
+    s.channels = int(r.integer("channels", 0, 1, 1 << 16));
+    s.kernel = int(r.integer("kernel", 3, 1, 64));
+    s.stride = int(r.integer("stride", 1, 1, 64));
+    s.pad = int(r.integer("pad", 0, 0, 64));
+    s.bias = r.boolean("bias", true);
+    if (!lj.contains("channels")) r.fail("channels", "(missing)", "an integer >= 1");
+  } else if (s.type == "linear") {
+    s.units = int(r.integer("units", 0, 1, 1 << 24));
+    s.bias = r.boolean("bias", true);
+    if (!lj.contains("units")) r.fail("units", "(missing)", "an integer >= 1");
+  } else if (s.type == "maxpool2d" || s.type == "avgpool2d") {
+    s.kernel = int(r.integer("kernel", 2, 1, 64));
+    s.stride = int(r.integer("stride", s.kernel, 1, 64));
+  } else if (s.type == "dropout") {
+    s.p = r.number("p", 0.5, 0.0, 0.99);
+  } else if (s.type == "batchnorm") {
+    s.eps = r.number("eps", 1e-5, 0.0, 1.0, true);
+    s.momentum = r.number("momentum", 0.1, 0.0, 1.0, true);
+  } else if (s.type == "lif" || s.type == "if" || s.type == "readout") {
+    if (s.type != "if") s.beta = r.number("beta", 0.0, 0.0, 1.0);
+    if (s.type != "readout") s.threshold = r.number("threshold", 0.0, 0.0, 1e6);
+  }
+  r.reject_unknown();
+  return s;
+}
+
+void read_layers(TrainConfig& c, const json& j, const std::string& origin) {
+  if (!j.contains("layers") || !j["layers"].is_array() || j["layers"].empty())
+    throw ConfigError(origin + ": layers is missing, expected an array of [[layers]] tables");
+  c.resolved["layers"] = json::array();
+  for (size_t i = 0; i < j["layers"].size(); ++i) {
+    json out = json::object();
+    c.layers.push_back(read_layer(j["layers"][i], out, origin, i, c.neuron));
+    c.resolved["layers"].push_back(out);
+  }
+}
+
+}  // namespace
+
+json read_toml_as_json(const std::string& path) {
+  if (!std::filesystem::is_regular_file(path)) throw InputError(path + ": config file not found");
+  try {
+    toml::table t = toml::parse_file(path);
+    return toml_to_json(t);
+  } catch (const toml::parse_error& e) {
+    const auto& b = e.source().begin;
+    throw ConfigError(path + ":" + std::to_string(b.line) + ":" + std::to_string(b.column) + ": " +
+                      std::string(e.description()));
+  }
+}
+
+TrainConfig parse_train_config(const json& j, const std::string& origin) {
+  TrainConfig c;
+  c.resolved = json::object();
+  ConfigReader r(j, c.resolved, origin, "");
+  c.seed = static_cast<uint64_t>(r.integer("seed", 0, 0, int64_t(1) << 62));
+  c.timesteps = int(r.integer("timesteps", 8, 1, 100000));
+  c.epochs = int(r.integer("epochs", 1, 1, 100000));
+  c.batch_size = int(r.integer("batch_size", 64, 1, 1 << 20));
+  c.threads = int(r.integer("threads", 0, 0, 4096));
+  c.lr = r.number("lr", 1e-3, 0.0, 100.0, true);
+  c.learner = r.choice("learner", "bptt", parse_string_choice("learner", kLearners));
+  c.neuron = r.choice("neuron", "lif", parse_string_choice("neuron", kNeurons));
+  c.init = r.choice("init", "kaiming_uniform", parse_init_kind);
+  for (const char* t : {"data", "neuron_params", "optimizer", "loss", "layers"}) r.allow(t);
+  r.reject_unknown();
+  read_data(c, j, origin);
+  read_neuron_params(c, j, origin);
+  read_optimizer(c, j, origin);
+  read_loss(c, j, origin);
+  read_layers(c, j, origin);
+  return c;
+}
+
+}  // namespace spikeforge

@@ -1,0 +1,68 @@
+// Training configuration: TOML file -> JSON object -> validated TrainConfig.
+// Every key is read through a ConfigReader that records the resolved value
+// (defaults filled in) into `resolved`, which reports echo and checkpoints
+// store, so eval rebuilds exactly the trained network. An unknown key or an
+// impossible value is a ConfigError naming file, key, value and expectation.
+//
+// Top level: seed, timesteps, epochs, batch_size, lr, learner ("bptt"),
+//   neuron ("lif" | "if": the model of `type = "neuron"` layers),
+//   init ("kaiming_uniform" | "kaiming_normal"), threads
+// [data]      dataset ("fashion-mnist"), dir, encoder ("direct" | "rate" | "latency"),
+//             rate_gain, latency_threshold, train_limit, test_limit
+// [neuron_params] beta, threshold, reset ("soft" | "hard"), detach_reset,
+//             surrogate ("fast_sigmoid" | "arctan" | "triangle"), surrogate_width
+// [optimizer] name ("sgd" | "adam" | "adamw"), momentum, weight_decay, beta1, beta2, eps,
+//             schedule ("constant" | "cosine" | "step"), lr_min, step_epochs, gamma
+// [loss]      name ("ce_count" | "ce_mem_mean" | "ce_mem_max" | "mse_count"),
+//             correct_rate, incorrect_rate
+// [[layers]]  type = "conv2d" (channels, kernel, stride = 1, pad = 0, bias = true)
+//             | "linear" (units, bias = true) | "maxpool2d" / "avgpool2d" (kernel, stride = kernel)
+//             | "flatten" | "dropout" (p) | "batchnorm" (eps, momentum)
+//             | "neuron" / "lif" / "if" (beta, threshold: override [neuron_params])
+//             | "readout" (beta: non-spiking leaky integrator)
+#pragma once
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "data/encoder.h"
+#include "learn/optimizer.h"
+#include "learn/schedule.h"
+#include "nn/layer.h"
+#include "nn/lif_layer.h"
+#include "nn/loss.h"
+
+namespace spikeforge {
+
+struct LayerSpec {
+  std::string type;  // resolved: "neuron" becomes the top-level neuron
+  int units = 0, channels = 0, kernel = 0, stride = 0, pad = 0;
+  bool bias = true;
+  float p = 0.f, eps = 1e-5f, momentum = 0.1f;
+  float beta = 0.f, threshold = 0.f;  // neuron overrides (0 = use neuron_params)
+};
+
+struct TrainConfig {
+  uint64_t seed = 0;
+  int timesteps = 8, epochs = 1, batch_size = 64, threads = 0;
+  float lr = 1e-3f;
+  std::string learner = "bptt", neuron = "lif";
+  InitKind init = InitKind::KaimingUniform;
+  std::string dataset = "fashion-mnist", data_dir;
+  EncoderParams encoder;
+  int64_t train_limit = 0, test_limit = 0;
+  SpikingParams spiking;
+  OptimizerParams optimizer;
+  ScheduleParams schedule;
+  LossParams loss;
+  std::vector<LayerSpec> layers;
+  nlohmann::json resolved;  // the config with every default filled in
+};
+
+// Reads a TOML file into JSON (ConfigError/InputError naming the file on failure).
+nlohmann::json read_toml_as_json(const std::string& path);
+// Validates and resolves; `origin` names the source in messages.
+TrainConfig parse_train_config(const nlohmann::json& j, const std::string& origin);
+
+}  // namespace spikeforge

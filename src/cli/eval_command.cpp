@@ -1,0 +1,47 @@
+// spikeforge eval: a checkpoint's accuracy on the test split.
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "cli/evaluate.h"
+#include "cli/model_checkpoint.h"
+#include "cli/report.h"
+#include "core/threads.h"
+#include "data/image_dataset.h"
+#include "io/checkpoint.h"
+
+namespace spikeforge {
+
+int run_eval(const EvalOptions& o) {
+  if (o.threads) set_num_threads(*o.threads);
+  // Read the stored config first (cheap) to find the data, then validate the data,
+  // then build and load: every input is checked before anything is written.
+  LoadedModel m = load_model_checkpoint(o.checkpoint, {1, 28, 28});
+  if (!o.data_dir.empty()) m.cfg.data_dir = o.data_dir;
+  ImageDataset test = load_fashion_mnist(m.cfg.data_dir, "test", m.cfg.test_limit);
+  EvalResult ev = evaluate_dataset(*m.net, m.cfg, test, 0xE7A1);
+  std::printf("test_accuracy %.4f  loss %.4f  %lld samples  %.0f samples/s\n", ev.accuracy, ev.loss,
+              (long long)ev.samples, ev.seconds > 0 ? double(ev.samples) / ev.seconds : 0.0);
+  if (!o.report.empty()) {
+    nlohmann::json report = {
+        {"command", "eval"},
+        {"checkpoint", o.checkpoint},
+        {"test_accuracy", ev.accuracy},
+        {"test_loss", ev.loss},
+        {"samples", ev.samples},
+        {"timesteps", m.cfg.timesteps},
+        {"engine", "dense"},
+        {"eval_seconds", ev.seconds},
+        {"samples_per_second", ev.seconds > 0 ? double(ev.samples) / ev.seconds : 0.0},
+        {"firing_rate", rates_to_json(ev.rates)},
+        {"peak_rss_mb", peak_rss_mb()},
+        {"learner", m.cfg.learner},
+        {"neuron", m.cfg.neuron},
+        {"init", init_name(m.cfg.init)},
+        {"config", m.cfg.resolved},
+    };
+    write_report(o.report, report);
+  }
+  return 0;
+}
+
+}  // namespace spikeforge

@@ -1,0 +1,77 @@
+// spikeforge command line. The only place that catches errors: a user error
+// (InputError, ConfigError, ShapeError, bad arguments) prints one line to
+// stderr and exits 2; an internal error (a bug) exits 3.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <string>
+
+#include "cli/commands.h"
+#include "core/error.h"
+
+using namespace spikeforge;
+
+namespace {
+
+int fail(const char* prefix, const std::string& what, int code) {
+  std::string line = what.substr(0, what.find('\n'));
+  std::fprintf(stderr, "spikeforge: %s%s\n", prefix, line.c_str());
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"spikeforge: train, convert and run spiking neural networks"};
+  app.require_subcommand(1);
+
+  TrainOptions train;
+  auto* tr = app.add_subcommand("train", "train a network from a TOML config (surrogate-gradient BPTT)");
+  tr->add_option("--config", train.config, "config file (TOML)")->required();
+  tr->add_option("--epochs", train.epochs, "override epochs");
+  tr->add_option("--data-dir", train.data_dir, "override data.dir");
+  tr->add_option("--out", train.out, "output directory (last.ckpt, report.json)");
+  tr->add_option("--report", train.report, "also write the JSON report here");
+  tr->add_option("--seed", train.seed, "override seed");
+  tr->add_option("--threads", train.threads, "threads for OpenMP and BLAS");
+  tr->add_option("--resume", train.resume, "continue from a checkpoint");
+
+  EvalOptions eval;
+  auto* ev = app.add_subcommand("eval", "evaluate a checkpoint on the test split");
+  ev->add_option("--checkpoint", eval.checkpoint, "checkpoint file")->required();
+  ev->add_option("--data-dir", eval.data_dir, "override the stored data directory");
+  ev->add_option("--report", eval.report, "write a JSON report");
+  ev->add_option("--threads", eval.threads, "threads for OpenMP and BLAS");
+
+  BenchOptions bench;
+  auto* be = app.add_subcommand("bench", "time the standard workloads against the BLAS rate");
+  be->add_option("--report", bench.report, "write a JSON report");
+  be->add_option("--threads", bench.threads, "threads for OpenMP and BLAS");
+  be->add_option("--repeats", bench.repeats, "timed repetitions per measurement (median)")->check(CLI::Range(1, 1000));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    return fail("", e.what(), 2);
+  }
+
+  try {
+    if (*tr) return run_train(train);
+    if (*ev) return run_eval(eval);
+    if (*be) return run_bench(bench);
+  } catch (const InternalError& e) {
+    return fail("internal error: ", e.what(), 3);
+  } catch (const Error& e) {
+    return fail("", e.what(), 2);
+  } catch (const std::filesystem::filesystem_error& e) {
+    return fail("", e.what(), 2);
+  } catch (const std::bad_alloc&) {
+    return fail("", "out of memory", 2);
+  } catch (const std::exception& e) {
+    return fail("internal error: ", e.what(), 3);
+  }
+  return 3;
+}

@@ -1,0 +1,34 @@
+// A trained model as a checkpoint (io/checkpoint.h container):
+//   "config"    resolved TrainConfig, JSON text (rebuilds the network)
+//   "meta"      JSON: {"epoch": completed epochs, "param_count", "buffer_count", "test_accuracy"}
+//   "params"    float32 [param_count]   the network's flat parameters
+//   "buffers"   float32 [buffer_count]  non-trained state (BatchNorm statistics)
+//   "optimizer" float32 optimiser state (for --resume)
+#pragma once
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "cli/config.h"
+#include "learn/optimizer.h"
+#include "nn/network.h"
+
+namespace spikeforge {
+
+void save_model_checkpoint(const std::string& path, const TrainConfig& cfg, Network& net, const Optimizer* opt,
+                           const nlohmann::json& meta);
+
+struct LoadedModel {
+  TrainConfig cfg;
+  std::unique_ptr<Network> net;
+  nlohmann::json meta;
+  std::vector<float> optimizer_state;
+};
+
+// Throws InputError naming the file when it is not a valid model checkpoint.
+LoadedModel load_model_checkpoint(const std::string& path, FeatShape input);
+// Copies a checkpoint's parameters and buffers into `net`, checking sizes.
+void load_weights(Network& net, const std::vector<float>& params, const std::vector<float>& buffers,
+                  const std::string& origin);
+
+}  // namespace spikeforge

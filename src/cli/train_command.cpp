@@ -1,0 +1,157 @@
+// spikeforge train: surrogate-gradient BPTT on an image data set.
+#include <cstdio>
+#include <filesystem>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cli/config.h"
+#include "cli/evaluate.h"
+#include "cli/model_builder.h"
+#include "cli/model_checkpoint.h"
+#include "cli/progress.h"
+#include "cli/report.h"
+#include "core/error.h"
+#include "core/threads.h"
+#include "data/batcher.h"
+#include "data/encoder.h"
+#include "io/checkpoint.h"
+#include "learn/bptt.h"
+#include "learn/schedule.h"
+#include "nn/dropout.h"
+
+namespace spikeforge {
+namespace {
+
+TrainConfig load_config(const TrainOptions& o) {
+  nlohmann::json j = read_toml_as_json(o.config);
+  if (o.epochs) j["epochs"] = *o.epochs;
+  if (o.seed) j["seed"] = *o.seed;
+  if (o.threads) j["threads"] = *o.threads;
+  if (!o.data_dir.empty()) j["data"]["dir"] = o.data_dir;
+  return parse_train_config(j, o.config);
+}
+
+// Restores parameters and optimiser state; returns the number of completed epochs.
+int resume_from(const std::string& path, Network& net, BpttLearner& learner, const TrainConfig& cfg) {
+  Checkpoint ck = read_checkpoint(path);
+  load_weights(net, ck.floats("params", path), ck.floats("buffers", path), path);
+  learner.optimizer().load_state(ck.floats("optimizer", path), path);
+  int done = 0;
+  try {
+    done = nlohmann::json::parse(ck.text("meta", path)).at("epoch").get<int>();
+  } catch (const nlohmann::json::exception&) {
+    throw InputError(path + ": corrupt checkpoint: meta has no integer 'epoch'");
+  }
+  if (done < 0 || done >= cfg.epochs)
+    throw ConfigError(path + ": checkpoint has " + std::to_string(done) +
+                      " completed epochs, expected fewer than epochs = " + std::to_string(cfg.epochs));
+  return done;
+}
+
+void reseed_dropout(Network& net, int epoch) {
+  for (auto& l : net.layers())
+    if (auto* d = dynamic_cast<Dropout*>(l.get())) d->reseed(static_cast<uint64_t>(epoch) + 1);
+}
+
+std::string rates_str(const FiringRates& rates) {
+  std::string s;
+  for (const auto& [name, r] : rates) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, " %s=%.3f", name.c_str(), r);
+    s += buf;
+  }
+  return s;
+}
+
+}  // namespace
+
+int run_train(const TrainOptions& o) {
+  // Validate everything first: config, data, resume checkpoint, output dir.
+  TrainConfig cfg = load_config(o);
+  set_num_threads(cfg.threads);
+  ImageDataset train = load_fashion_mnist(cfg.data_dir, "train", cfg.train_limit);
+  ImageDataset test = load_fashion_mnist(cfg.data_dir, "test", cfg.test_limit);
+  if (train.count < cfg.batch_size)
+    throw ConfigError(o.config + ": batch_size = " + std::to_string(cfg.batch_size) + ", expected at most the " +
+                      std::to_string(train.count) + " training images");
+  auto net = build_network(cfg, {train.C, train.H, train.W}, o.config);
+  if (net->output_shape().size() != train.num_classes)
+    throw ShapeError(o.config + ": the last layer has " + std::to_string(net->output_shape().size()) +
+                     " outputs, expected " + std::to_string(train.num_classes) + " (one per class)");
+  Rng init_rng = Rng(cfg.seed).derive(7);
+  net->init_params(cfg.init, init_rng);
+  BpttLearner learner(*net, cfg.loss, cfg.optimizer);
+  int first_epoch = o.resume.empty() ? 0 : resume_from(o.resume, *net, learner, cfg);
+  std::filesystem::create_directories(o.out);
+
+  const int T = cfg.timesteps, B = cfg.batch_size, Tin = encoded_steps(cfg.encoder.kind, T);
+  const int64_t F = train.features();
+  Batcher batches(train.count, B, /*shuffle=*/true, /*drop_last=*/true, cfg.seed);
+  const int64_t steps_per_epoch = batches.num_batches(), total_steps = steps_per_epoch * cfg.epochs;
+  Tensor x({B, F}), enc({Tin, B, F});
+  std::vector<int> y(B);
+  std::fprintf(stderr, "train: %s, %lld parameters, T=%d, batch %d, %d threads\n", o.config.c_str(),
+               (long long)net->params().size(), T, B, num_threads());
+
+  double train_seconds = 0;
+  EvalResult ev;
+  const std::string ckpt_path = o.out + "/last.ckpt";
+  for (int epoch = first_epoch; epoch < cfg.epochs; ++epoch) {
+    batches.start_epoch(epoch);
+    reseed_dropout(*net, epoch);
+    Rng enc_rng = Rng(cfg.seed).derive(100 + epoch);
+    Progress progress("epoch " + std::to_string(epoch + 1) + "/" + std::to_string(cfg.epochs), steps_per_epoch * B);
+    double loss_sum = 0;
+    int64_t correct = 0;
+    for (int i = 0; i < steps_per_epoch; ++i) {
+      batches.gather(train, i, x.data(), y.data());
+      encode(cfg.encoder, x.data(), B, F, T, enc_rng, enc.data());
+      const int64_t k = int64_t(epoch) * steps_per_epoch + i;
+      const float lr = scheduled_lr(cfg.schedule, cfg.lr, k, total_steps, steps_per_epoch);
+      LossResult r = learner.step(enc.data(), Tin, T, B, y.data(), lr);
+      loss_sum += r.loss;
+      correct += r.correct;
+      progress.update(int64_t(i + 1) * B);
+    }
+    progress.finish();
+    train_seconds += progress.seconds();
+    const double epoch_sps = double(steps_per_epoch * B) / progress.seconds();
+    reset_spike_counts(*net);
+    ev = evaluate_dataset(*net, cfg, test, 0xE7A1);
+    std::printf("epoch %d/%d  loss %.4f  train_acc %.4f  test_acc %.4f  firing%s  %.0f samples/s\n", epoch + 1,
+                cfg.epochs, loss_sum / double(steps_per_epoch), double(correct) / double(steps_per_epoch * B),
+                ev.accuracy, rates_str(ev.rates).c_str(), epoch_sps);
+    std::fflush(stdout);
+    save_model_checkpoint(ckpt_path, cfg, *net, &learner.optimizer(),
+                          {{"epoch", epoch + 1}, {"test_accuracy", ev.accuracy}});
+  }
+
+  const int epochs_run = cfg.epochs - first_epoch;
+  nlohmann::json report = {
+      {"command", "train"},
+      {"test_accuracy", ev.accuracy},
+      {"test_loss", ev.loss},
+      {"epochs", cfg.epochs},
+      {"epochs_run", epochs_run},
+      {"timesteps", T},
+      {"train_seconds", train_seconds},
+      {"samples_per_second", train_seconds > 0 ? double(epochs_run * steps_per_epoch * B) / train_seconds : 0.0},
+      {"eval_samples_per_second", ev.seconds > 0 ? double(ev.samples) / ev.seconds : 0.0},
+      {"firing_rate", rates_to_json(ev.rates)},
+      {"peak_rss_mb", peak_rss_mb()},
+      {"learner", cfg.learner},
+      {"neuron", cfg.neuron},
+      {"init", init_name(cfg.init)},
+      {"threads", num_threads()},
+      {"parameters", net->params().size()},
+      {"checkpoint", ckpt_path},
+      {"config", cfg.resolved},
+  };
+  write_report(o.out + "/report.json", report);
+  if (!o.report.empty()) write_report(o.report, report);
+  std::printf("test_accuracy %.4f  train_seconds %.1f  report %s/report.json\n", ev.accuracy, train_seconds,
+              o.out.c_str());
+  return 0;
+}
+
+}  // namespace spikeforge

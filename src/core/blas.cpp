@@ -1,0 +1,19 @@
+#include "core/blas.h"
+
+#include <cblas.h>
+
+namespace spikeforge {
+
+void gemm_nn(int M, int N, int K, float alpha, const float* A, const float* B, float beta, float* C) {
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, alpha, A, K, B, N, beta, C, N);
+}
+
+void gemm_nt(int M, int N, int K, float alpha, const float* A, const float* B, float beta, float* C) {
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, N, K, alpha, A, K, B, K, beta, C, N);
+}
+
+void gemm_tn(int M, int N, int K, float alpha, const float* A, const float* B, float beta, float* C) {
+  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, M, N, K, alpha, A, M, B, N, beta, C, N);
+}
+
+}  // namespace spikeforge

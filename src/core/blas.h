@@ -1,0 +1,14 @@
+// The dense matrix products spikeforge needs, as thin names over CBLAS sgemm.
+// Row-major throughout: C[M, N] = alpha * op(A) op(B) + beta * C.
+#pragma once
+
+namespace spikeforge {
+
+// C[M,N] = alpha * A[M,K] * B[K,N] + beta * C
+void gemm_nn(int M, int N, int K, float alpha, const float* A, const float* B, float beta, float* C);
+// C[M,N] = alpha * A[M,K] * B[N,K]^T + beta * C
+void gemm_nt(int M, int N, int K, float alpha, const float* A, const float* B, float beta, float* C);
+// C[M,N] = alpha * A[K,M]^T * B[K,N] + beta * C
+void gemm_tn(int M, int N, int K, float alpha, const float* A, const float* B, float beta, float* C);
+
+}  // namespace spikeforge

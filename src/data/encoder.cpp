@@ -1,0 +1,38 @@
+#include "data/encoder.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "core/enum_names.h"
+#include "core/error.h"
+
+namespace spikeforge {
+
+static constexpr EnumName<EncoderKind> kEncoderNames[] = {
+    {"direct", EncoderKind::Direct}, {"rate", EncoderKind::Rate}, {"latency", EncoderKind::Latency}};
+
+EncoderKind parse_encoder_kind(const std::string& s) { return parse_enum("encoder", s, kEncoderNames); }
+const char* encoder_name(EncoderKind k) { return enum_name(k, kEncoderNames); }
+
+void encode(const EncoderParams& p, const float* x, int B, int64_t F, int T, Rng& rng, float* out) {
+  const int64_t n = int64_t(B) * F;
+  switch (p.kind) {
+    case EncoderKind::Direct:
+      std::memcpy(out, x, sizeof(float) * n);
+      return;
+    case EncoderKind::Rate:
+      for (int t = 0; t < T; ++t)
+        for (int64_t i = 0; i < n; ++i) out[t * n + i] = rng.uniform() < p.rate_gain * x[i] ? 1.f : 0.f;
+      return;
+    case EncoderKind::Latency:
+      std::memset(out, 0, sizeof(float) * n * T);
+      for (int64_t i = 0; i < n; ++i) {
+        if (x[i] <= p.latency_threshold) continue;
+        int t = static_cast<int>(std::lround((1.f - x[i]) * float(T - 1)));
+        out[int64_t(t) * n + i] = 1.f;
+      }
+      return;
+  }
+}
+
+}  // namespace spikeforge

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Paths that must agree, through the real binary on real Fashion-MNIST images:
+#  - the same seed and thread count twice give bitwise-identical checkpoints;
+#  - 2 epochs in one run == 1 epoch, then --resume for the second (bitwise);
+#  - eval of the checkpoint reproduces the accuracy the train report holds;
+#  - the report has the keys DESIGN.md requires.
+# Usage: train_eval_resume.sh SPIKEFORGE_BINARY SOURCE_DIR
+set -u
+bin=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fails=0
+check() {  # check NAME COMMAND...
+  local name=$1
+  shift
+  if "$@"; then echo "ok   $name"; else echo "FAIL $name"; fails=$((fails + 1)); fi
+}
+
+cat >"$work/tiny.toml" <<TOML
+seed = 3
+timesteps = 3
+epochs = 2
+batch_size = 32
+lr = 0.002
+[optimizer]
+schedule = "constant"  # so a 1-epoch run is the first half of the 2-epoch run
+[data]
+train_limit = 256
+test_limit = 200
+encoder = "rate"
+[[layers]]
+type = "conv2d"
+channels = 4
+kernel = 3
+pad = 1
+[[layers]]
+type = "batchnorm"
+[[layers]]
+type = "neuron"
+[[layers]]
+type = "maxpool2d"
+[[layers]]
+type = "flatten"
+[[layers]]
+type = "dropout"
+p = 0.2
+[[layers]]
+type = "linear"
+units = 10
+[[layers]]
+type = "readout"
+TOML
+
+run() { "$bin" train --config "$work/tiny.toml" --threads 2 "$@" >/dev/null 2>"$work/err" || { cat "$work/err"; return 1; }; }
+check train_a run --out "$work/a"
+check train_b run --out "$work/b"
+check same_seed_bitwise cmp -s "$work/a/last.ckpt" "$work/b/last.ckpt"
+check train_one_epoch run --out "$work/c" --epochs 1
+check resume_second_epoch run --out "$work/c" --resume "$work/c/last.ckpt"
+check resume_bitwise cmp -s "$work/a/last.ckpt" "$work/c/last.ckpt"
+
+"$bin" eval --checkpoint "$work/a/last.ckpt" --threads 2 --report "$work/eval.json" >/dev/null 2>&1
+check eval_matches_train /usr/bin/python3 - "$work/a/report.json" "$work/eval.json" <<'PY'
+import json, sys
+tr, ev = (json.load(open(p)) for p in sys.argv[1:3])
+need = ["test_accuracy", "epochs", "timesteps", "train_seconds", "samples_per_second", "firing_rate",
+        "peak_rss_mb", "learner", "neuron", "init", "checkpoint", "config"]
+missing = [k for k in need if k not in tr]
+assert not missing, f"train report lacks {missing}"
+assert 0.0 <= tr["test_accuracy"] <= 1.0
+assert tr["epochs"] == 2 and tr["timesteps"] == 3 and tr["learner"] == "bptt"
+assert tr["config"]["data"]["train_limit"] == 256, tr["config"]
+assert set(tr["firing_rate"]) == {"lif2"}, tr["firing_rate"]
+assert abs(tr["test_accuracy"] - ev["test_accuracy"]) < 1e-12, (tr["test_accuracy"], ev["test_accuracy"])
+assert tr["test_accuracy"] > 0.3, f"a tiny net should beat chance (0.1) clearly, got {tr['test_accuracy']}"
+PY
+
+[ "$fails" = 0 ] || { echo "$fails check(s) failed"; exit 1; }
