@@ -20,7 +20,7 @@ template <class A, class B>
     const double g = double(got[i]), r = double(ref[i]);
     const double tol = abs_tol + rel_tol * std::fabs(r);
     const double diff = std::fabs(g - r);
-    const double ratio = std::isfinite(diff) ? diff / tol : INFINITY;
+    const double ratio = diff == 0 ? 0.0 : std::isfinite(diff) ? diff / tol : INFINITY;
     if (!(diff <= tol)) ++bad;
     if (ratio > worst_ratio || !std::isfinite(ratio)) worst_ratio = ratio, worst = i;
   }
