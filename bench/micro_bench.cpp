@@ -3,6 +3,8 @@
 // isolate one kernel each, so a change to one shows up here first.
 #include <benchmark/benchmark.h>
 
+#include "core/blas_kernel.h"
+
 #include <memory>
 #include <vector>
 
@@ -89,4 +91,12 @@ BENCHMARK(BM_LifScan)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 
-BENCHMARK_MAIN();
+// BENCHMARK_MAIN with the OpenBLAS kernel selection first (core/blas_kernel.h).
+int main(int argc, char** argv) {
+  spikeforge::select_blas_kernel(argv);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

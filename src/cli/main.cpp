@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "core/blas_kernel.h"
 #include "core/error.h"
 
 using namespace spikeforge;
@@ -21,6 +22,7 @@ int fail(const char* prefix, const std::string& what, int code) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  select_blas_kernel(argv);
   CLI::App app{"spikeforge: train, convert and run spiking neural networks"};
   app.require_subcommand(1);
 

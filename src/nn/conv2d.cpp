@@ -2,6 +2,8 @@
 
 #include <omp.h>
 
+#include <algorithm>
+
 #include "core/blas.h"
 #include "core/error.h"
 #include "nn/init.h"
@@ -32,55 +34,89 @@ void Conv2d::init_params(InitKind kind, Rng& rng) {
   init_weights(kind, g_.col_rows(), W_, int64_t(O_) * g_.col_rows(), b_, bias_ ? O_ : 0, rng);
 }
 
+// Columns per sgemm the chunking aims at: wide enough that packing W is
+// amortised, small enough that a thread's buffers stay in L2.
+constexpr int kChunkColumns = 2048;
+
 void Conv2d::prepare(int Tin, int T, int B) {
   if (Tin == Tin_ && T == T_ && B == B_) return;
   Layer::prepare(Tin, T, B);
-  const int nt = omp_get_max_threads();
-  col_.resize({nt, g_.col_rows(), g_.col_cols()});
-  dcol_.resize({nt, g_.col_rows(), g_.col_cols()});
+  const int nt = omp_get_max_threads(), P = g_.col_cols();
+  // One image per sgemm when it is wide enough: then Y is the output itself and
+  // dY is dout itself, saving two copies of the activations.
+  chunk_ = std::clamp(kChunkColumns / P, 1, std::max(1, Tin * B / nt));
+  if (P >= kChunkColumns / 4) chunk_ = 1;
+  col_.resize({nt, g_.col_rows(), int64_t(chunk_) * P});
+  ybuf_.resize({nt, O_, int64_t(chunk_) * P});
   dW_th_.resize({nt, param_count()});
 }
 
 void Conv2d::forward(const float* in, float* out, bool) {
   x_ = in;
-  const int N = Tin_ * B_, KK = g_.col_rows(), P = g_.col_cols();
+  const int N = Tin_ * B_, KK = g_.col_rows(), P = g_.col_cols(), chunks = (N + chunk_ - 1) / chunk_;
   const int64_t in_sz = in_.size(), out_sz = out_.size();
 #pragma omp parallel
   {
-    float* col = col_.data() + int64_t(omp_get_thread_num()) * KK * P;
+    const int th = omp_get_thread_num();
+    float* col = col_.data() + int64_t(th) * KK * chunk_ * P;
+    float* Y = ybuf_.data() + int64_t(th) * O_ * chunk_ * P;
 #pragma omp for schedule(static)
-    for (int n = 0; n < N; ++n) {
-      float* y = out + n * out_sz;
-      im2col(g_, in + n * in_sz, col);
-      if (bias_)
-        for (int o = 0; o < O_; ++o)
-          for (int p = 0; p < P; ++p) y[o * P + p] = b_[o];
-      gemm_nn(O_, P, KK, 1.f, W_, col, bias_ ? 1.f : 0.f, y);  // y_n = W col_n (+ b)
+    for (int c = 0; c < chunks; ++c) {
+      const int n0 = c * chunk_, nb = std::min(chunk_, N - n0);
+      const int64_t ld = int64_t(nb) * P;
+      for (int j = 0; j < nb; ++j) im2col(g_, in + (n0 + j) * in_sz, col + j * P, ld);
+      if (nb == 1) {  // y_n = W col + b, straight into the output
+        float* y = out + n0 * out_sz;
+        for (int o = 0; o < O_; ++o) std::fill(y + int64_t(o) * P, y + int64_t(o + 1) * P, bias_ ? b_[o] : 0.f);
+        gemm_nn(O_, P, KK, 1.f, W_, col, 1.f, y);
+        continue;
+      }
+      gemm_nn(O_, int(ld), KK, 1.f, W_, col, 0.f, Y);  // Y = W col
+      for (int j = 0; j < nb; ++j)
+        for (int o = 0; o < O_; ++o) {
+          const float* src = Y + o * ld + j * P;
+          float* y = out + (n0 + j) * out_sz + int64_t(o) * P;
+          const float bo = bias_ ? b_[o] : 0.f;
+#pragma omp simd
+          for (int p = 0; p < P; ++p) y[p] = src[p] + bo;  // y_n = Y[:, n] + b
+        }
     }
   }
 }
 
 void Conv2d::backward(const float* dout, float* din) {
-  const int N = Tin_ * B_, KK = g_.col_rows(), P = g_.col_cols();
+  const int N = Tin_ * B_, KK = g_.col_rows(), P = g_.col_cols(), chunks = (N + chunk_ - 1) / chunk_;
   const int64_t in_sz = in_.size(), out_sz = out_.size(), np = param_count(), nw = int64_t(O_) * KK;
   dW_th_.fill(0.f);
 #pragma omp parallel
   {
     const int th = omp_get_thread_num();
-    float* col = col_.data() + int64_t(th) * KK * P;
-    float* dcol = dcol_.data() + int64_t(th) * KK * P;
+    float* col = col_.data() + int64_t(th) * KK * chunk_ * P;
+    float* dYbuf = ybuf_.data() + int64_t(th) * O_ * chunk_ * P;
     float* dW = dW_th_.data() + th * np;
 #pragma omp for schedule(static)
-    for (int n = 0; n < N; ++n) {
-      const float* dy = dout + n * out_sz;
-      im2col(g_, x_ + n * in_sz, col);
-      gemm_nt(O_, KK, P, 1.f, dy, col, 1.f, dW);  // dW += dy_n col_n^T
+    for (int c = 0; c < chunks; ++c) {
+      const int n0 = c * chunk_, nb = std::min(chunk_, N - n0);
+      const int64_t ld = int64_t(nb) * P;
+      const float* dY = nb == 1 ? dout + n0 * out_sz : dYbuf;  // dY[:, n] = dy_n
+      if (nb > 1)
+        for (int j = 0; j < nb; ++j)
+          for (int o = 0; o < O_; ++o) {
+            const float* src = dout + (n0 + j) * out_sz + int64_t(o) * P;
+            std::copy(src, src + P, dYbuf + o * ld + j * P);
+          }
       if (bias_)
-        for (int o = 0; o < O_; ++o)
-          for (int p = 0; p < P; ++p) dW[nw + o] += dy[o * P + p];  // db += sum_p dy_n
+        for (int o = 0; o < O_; ++o) {
+          float sb = 0;
+#pragma omp simd reduction(+ : sb)
+          for (int64_t p = 0; p < ld; ++p) sb += dY[o * ld + p];
+          dW[nw + o] += sb;  // db += sum_p dY
+        }
+      for (int j = 0; j < nb; ++j) im2col(g_, x_ + (n0 + j) * in_sz, col + j * P, ld);
+      gemm_nt(O_, KK, int(ld), 1.f, dY, col, 1.f, dW);  // dW += dY col^T
       if (din) {
-        gemm_tn(KK, P, O_, 1.f, W_, dy, 0.f, dcol);  // dcol = W^T dy_n
-        col2im(g_, dcol, din + n * in_sz);           // dx_n = col2im(dcol)
+        gemm_tn(KK, int(ld), O_, 1.f, W_, dY, 0.f, col);  // col = W^T dY (columns no longer needed)
+        for (int j = 0; j < nb; ++j) col2im(g_, col + j * P, ld, din + (n0 + j) * in_sz);  // dx_n
       }
     }
   }

@@ -13,7 +13,6 @@ void LifLayer::prepare(int Tin, int T, int B) {
   if (Tin == Tin_ && T == T_ && B == B_) return;
   Layer::prepare(Tin, T, B);
   v_.resize({T, B, in_.size()});
-  carry_.resize({B, in_.size()});
 }
 
 void LifLayer::forward(const float* in, float* out, bool) {
@@ -30,15 +29,15 @@ void LifLayer::forward(const float* in, float* out, bool) {
 // Picks the reset rule and surrogate once, outside the loops.
 template <ResetKind R>
 static void backward_with(const LifNeuron<R>& m, const SpikingParams& p, const float* v, const float* dout, int Tin,
-                          int T, int64_t n, float* carry, float* din) {
+                          int T, int64_t n, float* din) {
   const float w = p.surrogate_width;
   switch (p.surrogate) {
     case SurrogateKind::FastSigmoid:
-      return lif_backward_scan(m, SurrogateFastSigmoid{w}, v, dout, Tin, T, n, carry, din);
+      return lif_backward_scan(m, SurrogateFastSigmoid{w}, v, dout, Tin, T, n, din);
     case SurrogateKind::Arctan:
-      return lif_backward_scan(m, SurrogateArctan{w}, v, dout, Tin, T, n, carry, din);
+      return lif_backward_scan(m, SurrogateArctan{w}, v, dout, Tin, T, n, din);
     case SurrogateKind::Triangle:
-      return lif_backward_scan(m, SurrogateTriangle{w}, v, dout, Tin, T, n, carry, din);
+      return lif_backward_scan(m, SurrogateTriangle{w}, v, dout, Tin, T, n, din);
   }
 }
 
@@ -47,11 +46,9 @@ void LifLayer::backward(const float* dout, float* din) {
   const int64_t n = int64_t(B_) * in_.size();
   const LifParams& q = p_.lif;
   if (q.reset == ResetKind::Soft)
-    backward_with(LifNeuron<ResetKind::Soft>{q.beta, q.theta, q.detach_reset}, p_, v_.data(), dout, Tin_, T_, n,
-                  carry_.data(), din);
+    backward_with(LifNeuron<ResetKind::Soft>{q.beta, q.theta, q.detach_reset}, p_, v_.data(), dout, Tin_, T_, n, din);
   else
-    backward_with(LifNeuron<ResetKind::Hard>{q.beta, q.theta, q.detach_reset}, p_, v_.data(), dout, Tin_, T_, n,
-                  carry_.data(), din);
+    backward_with(LifNeuron<ResetKind::Hard>{q.beta, q.theta, q.detach_reset}, p_, v_.data(), dout, Tin_, T_, n, din);
 }
 
 }  // namespace spikeforge

@@ -33,7 +33,6 @@ class LifLayer : public Layer {
   SpikingParams p_;
   bool is_if_;
   Tensor v_;      // [T, B, F] pre-reset membrane
-  Tensor carry_;  // [B, F] dv_{t+1} during backward
   double spikes_ = 0;
 };
 

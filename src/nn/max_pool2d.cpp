@@ -24,23 +24,59 @@ void MaxPool2d::prepare(int Tin, int T, int B) {
   argmax_.resize(static_cast<size_t>(int64_t(Tin) * B * out_.size()));
 }
 
-void MaxPool2d::forward(const float* in, float* out, bool) {
+// The common 2x2, stride 2 case without the window loops.
+void MaxPool2d::forward_2x2(const float* in, float* out) {
   const int64_t planes = int64_t(Tin_) * B_ * in_.C;
   const int H = in_.H, W = in_.W, Ho = out_.H, Wo = out_.W;
+  int32_t* am = argmax_.data();
 #pragma omp parallel for schedule(static)
   for (int64_t pl = 0; pl < planes; ++pl) {
     const float* x = in + pl * H * W;
+    float* y = out + pl * Ho * Wo;
+    int32_t* a = am + pl * Ho * Wo;
+    for (int oy = 0; oy < Ho; ++oy) {
+      const float* r0 = x + 2 * oy * W;
+      const float* r1 = r0 + W;
+#pragma omp simd
+      for (int ox = 0; ox < Wo; ++ox) {
+        const int i0 = 2 * oy * W + 2 * ox;  // window order: (0,0) (0,1) (1,0) (1,1), first maximum wins
+        float m = r0[2 * ox];
+        int best = i0;
+        if (r0[2 * ox + 1] > m) m = r0[2 * ox + 1], best = i0 + 1;
+        if (r1[2 * ox] > m) m = r1[2 * ox], best = i0 + W;
+        if (r1[2 * ox + 1] > m) m = r1[2 * ox + 1], best = i0 + W + 1;
+        y[oy * Wo + ox] = m;
+        a[oy * Wo + ox] = best;
+      }
+    }
+  }
+}
+
+void MaxPool2d::forward(const float* in, float* out, bool) {
+  const int64_t planes = int64_t(Tin_) * B_ * in_.C;
+  const int H = in_.H, W = in_.W, Ho = out_.H, Wo = out_.W, K = K_, S = S_;
+  int32_t* am = argmax_.data();
+  if (K == 2 && S == 2) return forward_2x2(in, out);
+#pragma omp parallel for schedule(static)
+  for (int64_t pl = 0; pl < planes; ++pl) {
+    const float* x = in + pl * H * W;
+    float* y = out + pl * Ho * Wo;
+    int32_t* a = am + pl * Ho * Wo;
     for (int oy = 0; oy < Ho; ++oy)
       for (int ox = 0; ox < Wo; ++ox) {
-        int best = (oy * S_) * W + ox * S_;
-        for (int ky = 0; ky < K_; ++ky)
-          for (int kx = 0; kx < K_; ++kx) {
-            int idx = (oy * S_ + ky) * W + ox * S_ + kx;
-            if (x[idx] > x[best]) best = idx;
+        // Branch-free running max (spike inputs make the comparison unpredictable);
+        // strict > keeps the first maximum in row-major window order.
+        int best = (oy * S) * W + ox * S;
+        float m = x[best];
+        for (int ky = 0; ky < K; ++ky)
+          for (int kx = 0; kx < K; ++kx) {
+            const int idx = (oy * S + ky) * W + ox * S + kx;
+            const bool gt = x[idx] > m;
+            m = gt ? x[idx] : m;
+            best = gt ? idx : best;
           }
-        const int64_t o = pl * Ho * Wo + oy * Wo + ox;
-        out[o] = x[best];
-        argmax_[o] = best;
+        y[oy * Wo + ox] = m;
+        a[oy * Wo + ox] = best;
       }
   }
 }

@@ -19,6 +19,7 @@ class MaxPool2d : public Layer {
   void backward(const float* dout, float* din) override;
 
  private:
+  void forward_2x2(const float* in, float* out);
   int K_, S_;
   std::vector<int32_t> argmax_;
 };

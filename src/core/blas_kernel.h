@@ -1,0 +1,25 @@
+// OpenBLAS kernel selection at start-up.
+//
+// Debian's OpenBLAS (0.3.21, DYNAMIC_ARCH) picks its kernels from the CPU
+// model number in a library constructor, before main runs. CPUs newer than
+// the library (here: Xeon family 6 model 207, AVX-512 + BF16) are unknown to
+// it and fall back to the SSE3 "Prescott" kernels: sgemm 2048^3 ran at
+// 38 GFLOP/s on 2 cores instead of 220 with the SkylakeX kernels (measured,
+// `spikeforge bench`). The choice can only be changed through the
+// environment variable OPENBLAS_CORETYPE, read by that constructor, so when
+// OpenBLAS reports a fallback core on a CPU with AVX2 or AVX-512, the process
+// re-executes itself once with OPENBLAS_CORETYPE set from the CPU's features.
+// A user's own OPENBLAS_CORETYPE is always respected.
+#pragma once
+
+namespace spikeforge {
+
+// The OpenBLAS core name in use ("SkylakeX", "Haswell", "Prescott", ...).
+const char* blas_core_name();
+
+// Call first thing in main(). Returns normally when nothing needs changing;
+// otherwise replaces the process image (execv of /proc/self/exe with argv).
+// If the re-exec fails, it returns and the slower kernels are used.
+void select_blas_kernel(char** argv);
+
+}  // namespace spikeforge
