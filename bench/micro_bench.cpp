@@ -3,11 +3,10 @@
 // isolate one kernel each, so a change to one shows up here first.
 #include <benchmark/benchmark.h>
 
-#include "core/blas_kernel.h"
-
 #include <memory>
 #include <vector>
 
+#include "core/blas_kernel.h"
 #include "core/rng.h"
 #include "core/tensor.h"
 #include "nn/conv2d.h"
@@ -28,7 +27,8 @@ template <class L>
 struct Bound {
   std::unique_ptr<L> layer;
   std::vector<float> params, grads;
-  explicit Bound(std::unique_ptr<L> l) : layer(std::move(l)), params(layer->param_count()), grads(layer->param_count()) {
+  explicit Bound(std::unique_ptr<L> l)
+      : layer(std::move(l)), params(layer->param_count()), grads(layer->param_count()) {
     layer->bind(params.data(), grads.data());
     Rng rng(1);
     layer->init_params(InitKind::KaimingUniform, rng);

@@ -1,5 +1,6 @@
 // Flatten [C, H, W] -> [C*H*W, 1, 1]. Row-major memory is already flat, so
-// forward and backward are copies (kept explicit: no aliasing between buffers).
+// this is a view: the network shares its input's buffers where it can
+// (nn/network.h) and calls the copies below only where it cannot.
 #pragma once
 #include "nn/layer.h"
 
@@ -12,6 +13,7 @@ class Flatten : public Layer {
     out_ = {static_cast<int>(in.size()), 1, 1};
   }
   std::string kind() const override { return "flatten"; }
+  bool is_view() const override { return true; }
   void forward(const float* in, float* out, bool train) override;
   void backward(const float* dout, float* din) override;
 };

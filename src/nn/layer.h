@@ -56,6 +56,15 @@ class Layer {
   // dout: [out_steps, B, out_shape], din: [Tin, B, in_shape] or nullptr
   virtual void backward(const float* dout, float* din) = 0;
 
+  // Layers with several inputs of the same shape and step count (Add) return
+  // their number here and implement the *_multi calls; din[k] may be nullptr.
+  virtual int arity() const { return 1; }
+  virtual void forward_multi(const float* const* in, float* out, bool train) { forward(in[0], out, train); }
+  virtual void backward_multi(const float* dout, float* const* din) { backward(dout, din[0]); }
+  // A view's output is its input's bytes (Flatten): the network may give it
+  // its input's buffers and skip its forward and backward.
+  virtual bool is_view() const { return false; }
+
   // Spiking layers count the spikes they emit in forward (for firing rates).
   virtual bool spiking() const { return false; }
   virtual double spikes_emitted() const { return 0.0; }

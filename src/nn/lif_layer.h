@@ -32,7 +32,7 @@ class LifLayer : public Layer {
  private:
   SpikingParams p_;
   bool is_if_;
-  Tensor v_;      // [T, B, F] pre-reset membrane
+  Tensor v_;  // [T, B, F] pre-reset membrane
   double spikes_ = 0;
 };
 

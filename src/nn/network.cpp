@@ -8,14 +8,34 @@
 
 namespace spikeforge {
 
-void Network::add(std::unique_ptr<Layer> layer) {
+int Network::add(std::unique_ptr<Layer> layer, std::vector<int> inputs) {
   if (finalized_) throw InternalError("Network::add after finalize");
-  if (!(layer->in_shape() == last_shape()))
-    throw ShapeError(layer->kind() + " layer expects input " + layer->in_shape().str() + ", got " + last_shape().str());
+  const int self = static_cast<int>(layers_.size());
+  if (inputs.empty()) inputs = {self - 1};  // the previous node, or kInput for the first
+  if (static_cast<int>(inputs.size()) != layer->arity())
+    throw ShapeError(layer->kind() + " layer takes " + std::to_string(layer->arity()) + " inputs, got " +
+                     std::to_string(inputs.size()));
+  for (int j : inputs) {
+    if (j < kInput || j >= self)
+      throw ShapeError(layer->kind() + " layer reads node " + std::to_string(j) + ", expected an earlier node");
+    if (!(layer->in_shape() == shape_of(j)))
+      throw ShapeError(layer->kind() + " layer expects input " + layer->in_shape().str() + ", got " +
+                       shape_of(j).str());
+  }
+  for (int j : inputs)
+    if (j != kInput) ++consumers_[j];
   layers_.push_back(std::move(layer));
+  inputs_.push_back(std::move(inputs));
+  consumers_.push_back(0);
+  return self;
 }
 
 void Network::finalize() {
+  if (layers_.empty()) throw ShapeError("network has no layers");
+  for (size_t i = 0; i + 1 < layers_.size(); ++i)
+    if (consumers_[i] == 0)
+      throw ShapeError(layers_[i]->kind() + " layer (node " + std::to_string(i) +
+                       ") feeds nothing, expected every node but the last to be read");
   int64_t np = 0, nb = 0;
   for (auto& l : layers_) np += l->param_count(), nb += l->buffer_count();
   params_.assign(np, 0.f);
@@ -28,8 +48,13 @@ void Network::finalize() {
     po += l->param_count();
     bo += l->buffer_count();
   }
-  acts_.resize(layers_.size());
-  dacts_.resize(layers_.size());
+  const size_t n = layers_.size();
+  acts_.resize(n);
+  dacts_.resize(n);
+  act_.assign(n, nullptr);
+  dact_.assign(n, nullptr);
+  written_.assign(n, 0);
+  steps_.assign(n, 0);
   finalized_ = true;
 }
 
@@ -40,35 +65,94 @@ void Network::init_params(InitKind kind, Rng& rng) {
   }
 }
 
+// A view node shares its input's buffers when nothing else reads that input
+// (the input's gradient is then exactly the view's).
+bool Network::aliases_input(size_t i) const {
+  const int j = inputs_[i][0];
+  return layers_[i]->is_view() && j != kInput && consumers_[j] == 1;
+}
+
 void Network::prepare(int Tin, int T, int B) {
-  int steps = Tin;
+  Tin_ = Tin;
+  B_ = B;
+  int64_t scratch = 0;
   for (size_t i = 0; i < layers_.size(); ++i) {
-    layers_[i]->prepare(steps, T, B);
-    steps = layers_[i]->out_steps(steps, T);
-    Shape s{steps, B, layers_[i]->out_shape().size()};
+    const int in_steps = steps_of(inputs_[i][0]);
+    for (int j : inputs_[i])
+      if (steps_of(j) != in_steps)
+        throw ShapeError(layers_[i]->kind() + " layer (node " + std::to_string(i) + ") joins inputs with " +
+                         std::to_string(in_steps) + " and " + std::to_string(steps_of(j)) +
+                         " steps, expected equal step counts");
+    layers_[i]->prepare(in_steps, T, B);
+    steps_[i] = layers_[i]->out_steps(in_steps, T);
+    const int64_t numel = int64_t(steps_[i]) * B * layers_[i]->out_shape().size();
+    if (consumers_[i] > 1) scratch = std::max(scratch, numel);
+    if (aliases_input(i)) {
+      acts_[i] = Tensor();
+      dacts_[i] = Tensor();
+      act_[i] = act_[inputs_[i][0]];
+      dact_[i] = dact_[inputs_[i][0]];
+      continue;
+    }
+    Shape s{steps_[i], B, layers_[i]->out_shape().size()};
     if (!(acts_[i].shape() == s)) {
       acts_[i].resize(s);
       dacts_[i].resize(s);
     }
+    act_[i] = acts_[i].data();
+    dact_[i] = dacts_[i].data();
   }
-  out_steps_ = steps;
+  if (scratch_.numel() < scratch) scratch_.resize({scratch});
 }
 
 const float* Network::forward(const float* x, bool train) {
-  const float* in = x;
+  const float* ins[4];
   for (size_t i = 0; i < layers_.size(); ++i) {
-    layers_[i]->forward(in, acts_[i].data(), train);
-    in = acts_[i].data();
+    if (aliases_input(i)) continue;  // same bytes as its input
+    const auto& in = inputs_[i];
+    for (size_t k = 0; k < in.size(); ++k) ins[k] = in[k] == kInput ? x : act_[in[k]];
+    if (in.size() == 1)
+      layers_[i]->forward(ins[0], act_[i], train);
+    else
+      layers_[i]->forward_multi(ins, act_[i], train);
   }
-  return in;
+  return act_.back();
 }
 
 void Network::backward(const float* dout) {
-  const float* d = dout;
+  std::fill(written_.begin(), written_.end(), 0);
+  float* dins[4];
+  bool to_scratch[4];
   for (size_t i = layers_.size(); i-- > 0;) {
-    float* din = i > 0 ? dacts_[i - 1].data() : nullptr;
-    layers_[i]->backward(d, din);
-    d = din;
+    const float* d = i + 1 == layers_.size() ? dout : dact_[i];
+    const auto& in = inputs_[i];
+    if (aliases_input(i)) {  // the gradient is already in the input's buffer
+      written_[in[0]] = 1;
+      continue;
+    }
+    for (size_t k = 0; k < in.size(); ++k) {
+      const int j = in[k];
+      to_scratch[k] = j != kInput && written_[j];
+      dins[k] = j == kInput ? nullptr : to_scratch[k] ? scratch_.data() : dact_[j];
+    }
+    // Two inputs read from the same node would both want the scratch buffer.
+    if (in.size() == 2 && in[0] == in[1] && in[0] != kInput) throw InternalError("layer reads one node twice");
+    if (in.size() == 1)
+      layers_[i]->backward(d, dins[0]);
+    else
+      layers_[i]->backward_multi(d, dins);
+    for (size_t k = 0; k < in.size(); ++k) {
+      const int j = in[k];
+      if (j == kInput) continue;
+      if (to_scratch[k]) {  // dact(j) += the second consumer's din
+        const int64_t n = int64_t(steps_[j]) * B_ * layers_[j]->out_shape().size();
+        float* __restrict dst = dact_[j];
+        const float* __restrict src = scratch_.data();
+#pragma omp parallel for simd schedule(static)
+        for (int64_t e = 0; e < n; ++e) dst[e] += src[e];
+      }
+      written_[j] = 1;
+    }
   }
 }
 
@@ -76,13 +160,15 @@ void Network::zero_grad() { std::fill(grads_.begin(), grads_.end(), 0.f); }
 
 double Network::macs_per_sample(int Tin, int T) const {
   double macs = 0;
-  int steps = Tin;
-  for (const auto& l : layers_) {
-    if (auto* c = dynamic_cast<const Conv2d*>(l.get()))
-      macs += double(steps) * c->out_shape().size() * c->geom().col_rows();
-    else if (dynamic_cast<const Linear*>(l.get()))
-      macs += double(steps) * l->in_shape().size() * l->out_shape().size();
-    steps = l->out_steps(steps, T);
+  std::vector<int> steps(layers_.size());
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    const Layer* l = layers_[i].get();
+    const int in_steps = inputs_[i][0] == kInput ? Tin : steps[inputs_[i][0]];
+    if (auto* c = dynamic_cast<const Conv2d*>(l))
+      macs += double(in_steps) * c->out_shape().size() * c->geom().col_rows();
+    else if (dynamic_cast<const Linear*>(l))
+      macs += double(in_steps) * l->in_shape().size() * l->out_shape().size();
+    steps[i] = l->out_steps(in_steps, T);
   }
   return macs;
 }

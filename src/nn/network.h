@@ -1,9 +1,16 @@
-// A feed-forward stack of layers with one flat parameter buffer, one flat
-// gradient buffer and one flat buffer of non-trained state (BatchNorm
-// statistics), so optimiser, zero_grad and checkpoints are one call each.
+// A network: a directed acyclic graph of layers in topological order (each
+// node reads earlier nodes or the network input), with one flat parameter
+// buffer, one flat gradient buffer and one flat buffer of non-trained state
+// (BatchNorm statistics), so optimiser, zero_grad and checkpoints are one
+// call each. A plain stack is the case where every node reads the previous
+// one; skip connections (ResNets, ONNX graphs) read any earlier node.
 //
-//   acts_[i]  [Tout_i, B, out_i]   output of layer i (layer i+1 reads it)
-//   grads_[i] [Tout_i, B, out_i]   dLoss/d acts_[i]
+//   act(i)  [Tout_i, B, out_i]   output of node i
+//   dact(i) [Tout_i, B, out_i]   dLoss/d act(i), the sum over node i's consumers
+// Backward visits nodes in reverse. Layers overwrite din (DESIGN.md), so the
+// first consumer to run writes dact(j) and any later one writes a scratch
+// buffer that the network adds in. A view layer (Flatten) shares its input's
+// buffers when it is that input's only consumer, and then costs nothing.
 // The input is [Tin, B, in] with Tin = 1 (direct encoding) or T.
 #pragma once
 #include <memory>
@@ -16,23 +23,31 @@ namespace spikeforge {
 
 class Network {
  public:
+  static constexpr int kInput = -1;  // node index of the network input
+
   explicit Network(FeatShape input) : input_(input) {}
-  // Build phase: the next layer's input shape is last_shape().
+  // Appends a node reading `inputs` (earlier node indices or kInput; empty
+  // means the previous node). Returns its index. Shapes are checked here.
+  int add(std::unique_ptr<Layer> layer, std::vector<int> inputs = {});
+  FeatShape shape_of(int node) const { return node == kInput ? input_ : layers_[node]->out_shape(); }
   FeatShape last_shape() const { return layers_.empty() ? input_ : layers_.back()->out_shape(); }
-  void add(std::unique_ptr<Layer> layer);
   // Allocates the flat buffers and binds every layer to its slice.
   void finalize();
   void init_params(InitKind kind, Rng& rng);
 
   // Sizes activations for a run of T steps on B samples with Tin input steps.
   void prepare(int Tin, int T, int B);
-  // x [Tin, B, in] -> output [T_out, B, out] (valid until the next forward).
+  // x [Tin, B, in] -> output of the last node [T_out, B, out] (valid until the next forward).
   const float* forward(const float* x, bool train);
   // dout [T_out, B, out]: accumulates parameter gradients.
   void backward(const float* dout);
   void zero_grad();
 
-  int out_steps() const { return out_steps_; }
+  int out_steps() const { return steps_.empty() ? 0 : steps_.back(); }
+  int steps_of(int node) const { return node == kInput ? Tin_ : steps_[node]; }
+  // Output of node i after forward (valid until the next forward).
+  const float* act(int node) const { return act_[node]; }
+  const std::vector<int>& inputs_of(int node) const { return inputs_[node]; }
   FeatShape input_shape() const { return input_; }
   FeatShape output_shape() const { return last_shape(); }
   std::vector<std::unique_ptr<Layer>>& layers() { return layers_; }
@@ -44,11 +59,19 @@ class Network {
   double macs_per_sample(int Tin, int T) const;
 
  private:
+  bool aliases_input(size_t i) const;
+
   FeatShape input_;
   std::vector<std::unique_ptr<Layer>> layers_;
+  std::vector<std::vector<int>> inputs_;  // node -> the nodes it reads
+  std::vector<int> consumers_;            // node -> how many nodes read it
   std::vector<float> params_, grads_, buffers_;
-  std::vector<Tensor> acts_, dacts_;
-  int out_steps_ = 0;
+  std::vector<Tensor> acts_, dacts_;  // owned buffers (empty for aliased views)
+  std::vector<float*> act_, dact_;    // node -> its buffers (owned or its input's)
+  std::vector<char> written_;         // backward: dact(node) holds a first write
+  std::vector<int> steps_;            // node -> output steps
+  Tensor scratch_;                    // a second consumer's din, before it is added
+  int Tin_ = 0, B_ = 0;
   bool finalized_ = false;
 };
 

@@ -187,6 +187,31 @@ TEST(Gradients, Conv2dStride2Pad0) {
   check_layer(layer, 1, 4, 3, uniform_vec(3 * 84, rng, -1.f, 1.f), {}, 15);
 }
 
+// Stride 1 without "same" padding: the general im2col path (Wo != W).
+TEST(Gradients, Conv2dStride1Pad0) {
+  Rng rng(41);
+  Conv2d layer({2, 6, 5}, 3, /*kernel=*/3, /*stride=*/1, /*pad=*/0);
+  EXPECT_EQ(layer.out_shape(), (FeatShape{3, 4, 3}));
+  check_layer(layer, 2, 2, 2, uniform_vec(2 * 2 * 60, rng, -1.f, 1.f), {}, 42);
+}
+
+// Kernel 5, pad 2: the shifted-plane path with two padding columns per side.
+TEST(Gradients, Conv2dKernel5Pad2) {
+  Rng rng(43);
+  Conv2d layer({1, 6, 7}, 2, /*kernel=*/5, /*stride=*/1, /*pad=*/2);
+  EXPECT_EQ(layer.out_shape(), (FeatShape{2, 6, 7}));
+  check_layer(layer, 1, 3, 3, uniform_vec(3 * 42, rng, -1.f, 1.f), {}, 44);
+}
+
+// 4x4 images: many images share one sgemm (chunks of 2048 / 16 columns), and
+// 3 * 37 images leave a short last chunk.
+TEST(Gradients, Conv2dManyImagesChunked) {
+  Rng rng(45);
+  Conv2d layer({2, 4, 4}, 3, /*kernel=*/3, /*stride=*/1, /*pad=*/1);
+  FdOptions o;
+  check_layer(layer, 3, 3, 37, uniform_vec(3 * 37 * 32, rng, -1.f, 1.f), o, 46);
+}
+
 // Inputs are a permutation of well separated values (gap 0.05 > 2h), so no
 // window has a tie and the perturbation never changes an argmax.
 TEST(Gradients, MaxPool2d) {
@@ -225,6 +250,26 @@ TEST(Gradients, MaxPool2dHandComputed) {
   layer.backward(dy, dx);
   const float want[8] = {0, 10, 0, 0, 0, 0, 20, 0};
   for (int i = 0; i < 8; ++i) EXPECT_EQ(dx[i], want[i]) << "index " << i;
+}
+
+// Spike inputs tie constantly: the 2x2 fast path must route the gradient to
+// the first maximum in window order (0,0) (0,1) (1,0) (1,1), as PyTorch.
+TEST(Gradients, MaxPool2dSpikeTiesFirstWins) {
+  MaxPool2d layer({1, 2, 6}, 2, 2);
+  layer.prepare(1, 1, 1);
+  const float x[12] = {0, 1, 1, 1, 0, 0,  //
+                       1, 1, 1, 1, 0, 1};
+  float y[3];
+  layer.forward(x, y, true);
+  EXPECT_EQ(y[0], 1.f);
+  EXPECT_EQ(y[1], 1.f);
+  EXPECT_EQ(y[2], 1.f);
+  const float dy[3] = {10, 20, 30};
+  float dx[12];
+  layer.backward(dy, dx);
+  const float want[12] = {0, 10, 20, 0, 0, 0,  //
+                          0, 0,  0,  0, 0, 30};
+  for (int i = 0; i < 12; ++i) EXPECT_EQ(dx[i], want[i]) << "index " << i;
 }
 
 TEST(Gradients, AvgPool2d) {
