@@ -22,16 +22,19 @@
 #include <vector>
 
 #include "../check_close.h"
+#include "core/error.h"
 #include "core/rng.h"
 #include "nn/avg_pool2d.h"
 #include "nn/batch_norm.h"
 #include "nn/conv2d.h"
 #include "nn/flatten.h"
+#include "nn/global_avg_pool.h"
 #include "nn/layer.h"
 #include "nn/lif_layer.h"
 #include "nn/linear.h"
 #include "nn/loss.h"
 #include "nn/max_pool2d.h"
+#include "nn/relu.h"
 #include "nn/surrogate.h"
 
 using namespace spikeforge;
@@ -270,6 +273,43 @@ TEST(Gradients, MaxPool2dSpikeTiesFirstWins) {
   const float want[12] = {0, 10, 20, 0, 0, 0,  //
                           0, 0,  0,  0, 0, 30};
   for (int i = 0; i < 12; ++i) EXPECT_EQ(dx[i], want[i]) << "index " << i;
+}
+
+TEST(Gradients, GlobalAvgPool) {
+  Rng rng(71);
+  GlobalAvgPool layer({3, 4, 5});
+  EXPECT_EQ(layer.out_shape(), (FeatShape{3, 1, 1}));
+  check_layer(layer, 2, 2, 2, uniform_vec(2 * 2 * 60, rng, -1.f, 1.f), {}, 72);
+}
+
+// Inputs keep 0.05 away from the kinks at 0 and at the ceiling (h = 1e-2).
+TEST(Gradients, ReluPlainAndClamped) {
+  Rng rng(73);
+  std::vector<float> x = uniform_vec(2 * 3 * 8, rng, -2.f, 2.f);
+  for (auto& v : x)
+    for (float kink : {0.f, 1.f})
+      if (std::fabs(v - kink) < 0.05f) v = kink + 0.1f;
+  Relu plain({8, 1, 1});
+  check_layer(plain, 2, 2, 3, x, {}, 74);
+  Relu clamped({8, 1, 1}, /*ceiling=*/1.f);
+  check_layer(clamped, 2, 2, 3, x, {}, 75);
+}
+
+// Quantised: exact values on a hand grid, and the straight-through gradient.
+TEST(Gradients, ReluQuantisedFloorsAndPassesGradient) {
+  Relu q({6, 1, 1}, /*ceiling=*/2.f, /*levels=*/4);  // steps of 0.5
+  q.prepare(1, 1, 1);
+  const float x[6] = {-1.f, 0.2f, 0.5f, 1.26f, 1.99f, 3.f};
+  const float want[6] = {0.f, 0.f, 0.5f, 1.f, 1.5f, 2.f};
+  float y[6];
+  q.forward(x, y, true);
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(y[i], want[i]) << "index " << i;
+  const float dy[6] = {1, 2, 3, 4, 5, 6};
+  const float dwant[6] = {0, 2, 3, 4, 5, 0};
+  float dx[6];
+  q.backward(dy, dx);
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(dx[i], dwant[i]) << "index " << i;
+  EXPECT_THROW(Relu({2, 1, 1}, 0.f, 4), ShapeError);
 }
 
 TEST(Gradients, AvgPool2d) {

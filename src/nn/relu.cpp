@@ -1,0 +1,41 @@
+#include "nn/relu.h"
+
+#include <cmath>
+#include <limits>
+
+#include "core/error.h"
+
+namespace spikeforge {
+
+Relu::Relu(FeatShape in, float ceiling, int levels) : ceiling_(ceiling), levels_(levels) {
+  in_ = out_ = in;
+  if (ceiling < 0 || levels < 0 || (levels > 0 && ceiling <= 0))
+    throw ShapeError("relu: ceiling " + std::to_string(ceiling) + ", levels " + std::to_string(levels) +
+                     ", expected ceiling >= 0, levels >= 0, and a ceiling > 0 when levels > 0");
+}
+
+void Relu::forward(const float* in, float* out, bool) {
+  x_ = in;
+  const int64_t n = int64_t(Tin_) * B_ * in_.size();
+  const float c = ceiling_ > 0 ? ceiling_ : std::numeric_limits<float>::infinity();
+  if (levels_ == 0) {
+#pragma omp parallel for simd schedule(static)
+    for (int64_t i = 0; i < n; ++i) out[i] = std::fmin(std::fmax(in[i], 0.f), c);  // y = min(max(x, 0), c)
+    return;
+  }
+  const float up = float(levels_) / c, down = c / float(levels_);
+#pragma omp parallel for simd schedule(static)
+  for (int64_t i = 0; i < n; ++i)
+    out[i] = down * std::floor(std::fmin(std::fmax(in[i], 0.f), c) * up);  // y = (c/L) floor(clamp(x) L/c)
+}
+
+void Relu::backward(const float* dout, float* din) {
+  if (!din) return;
+  const int64_t n = int64_t(Tin_) * B_ * in_.size();
+  const float c = ceiling_ > 0 ? ceiling_ : std::numeric_limits<float>::infinity();
+  const float* x = x_;
+#pragma omp parallel for simd schedule(static)
+  for (int64_t i = 0; i < n; ++i) din[i] = (x[i] > 0.f && x[i] < c) ? dout[i] : 0.f;  // straight through
+}
+
+}  // namespace spikeforge
