@@ -13,13 +13,13 @@
 
 #include "cli/commands.h"
 #include "cli/config.h"
-#include "cli/model_builder.h"
 #include "cli/report.h"
 #include "core/blas.h"
 #include "core/rng.h"
 #include "core/tensor.h"
 #include "core/threads.h"
 #include "learn/bptt.h"
+#include "nn/network_builder.h"
 
 namespace spikeforge {
 namespace {
@@ -96,7 +96,7 @@ nlohmann::json run_workload(const Workload& w, double gflops, int repeats) {
   TrainConfig cfg;
   cfg.layers = w.layers;
   cfg.loss.kind = LossKind::CeCount;
-  auto net = build_network(cfg, w.input, std::string("bench ") + w.name);
+  auto net = build_network(cfg.layers, cfg.network_defaults(), w.input, std::string("bench ") + w.name);
   Rng rng(42);
   net->init_params(InitKind::KaimingUniform, rng);
   BpttLearner learner(*net, cfg.loss, cfg.optimizer);

@@ -104,6 +104,24 @@ class ConfigReader {
     out_[key] = v;
     return v;
   }
+  // A string or an array of strings (layer names); absent = empty.
+  std::vector<std::string> names(const std::string& key) {
+    allowed_.insert(key);
+    std::vector<std::string> v;
+    if (!in_.contains(key)) return v;
+    const json& x = in_[key];
+    if (x.is_string())
+      v.push_back(x.get<std::string>());
+    else if (x.is_array())
+      for (const json& e : x) {
+        if (!e.is_string()) fail(key, x.dump(), "a layer name or an array of layer names");
+        v.push_back(e.get<std::string>());
+      }
+    else
+      fail(key, x.dump(), "a layer name or an array of layer names");
+    out_[key] = v;
+    return v;
+  }
   void allow(const std::string& key) { allowed_.insert(key); }
   void reject_unknown() const {
     for (auto it = in_.begin(); it != in_.end(); ++it)
@@ -135,10 +153,20 @@ const json& table_or_empty(const json& j, const char* key) {
 constexpr EnumName<std::string_view> kDatasets[] = {{"fashion-mnist", "fashion-mnist"}};
 constexpr EnumName<std::string_view> kLearners[] = {{"bptt", "bptt"}};
 constexpr EnumName<std::string_view> kNeurons[] = {{"lif", "lif"}, {"if", "if"}};
-constexpr EnumName<std::string_view> kLayerTypes[] = {
-    {"conv2d", "conv2d"},   {"linear", "linear"},   {"maxpool2d", "maxpool2d"}, {"avgpool2d", "avgpool2d"},
-    {"flatten", "flatten"}, {"dropout", "dropout"}, {"batchnorm", "batchnorm"}, {"neuron", "neuron"},
-    {"lif", "lif"},         {"if", "if"},           {"readout", "readout"}};
+constexpr EnumName<std::string_view> kLayerTypes[] = {{"conv2d", "conv2d"},
+                                                      {"linear", "linear"},
+                                                      {"maxpool2d", "maxpool2d"},
+                                                      {"avgpool2d", "avgpool2d"},
+                                                      {"flatten", "flatten"},
+                                                      {"dropout", "dropout"},
+                                                      {"batchnorm", "batchnorm"},
+                                                      {"neuron", "neuron"},
+                                                      {"lif", "lif"},
+                                                      {"if", "if"},
+                                                      {"readout", "readout"},
+                                                      {"relu", "relu"},
+                                                      {"add", "add"},
+                                                      {"global_avgpool", "global_avgpool"}};
 
 template <size_t N>
 auto parse_string_choice(const char* key, const EnumName<std::string_view> (&table)[N]) {
@@ -197,6 +225,9 @@ LayerSpec read_layer(const json& lj, json& out, const std::string& origin, size_
   LayerSpec s;
   s.type = r.choice("type", "", parse_string_choice("type", kLayerTypes));
   if (s.type == "neuron") s.type = neuron;
+  out["type"] = s.type;  // resolved, so a stored config rebuilds the same layer
+  s.name = r.string("name", "");
+  s.from = r.names("from");
   if (s.type == "conv2d") {
     s.channels = int(r.integer("channels", 0, 1, 1 << 16));
     s.kernel = int(r.integer("kernel", 3, 1, 64));
@@ -216,6 +247,9 @@ LayerSpec read_layer(const json& lj, json& out, const std::string& origin, size_
   } else if (s.type == "batchnorm") {
     s.eps = r.number("eps", 1e-5, 0.0, 1.0, true);
     s.momentum = r.number("momentum", 0.1, 0.0, 1.0, true);
+  } else if (s.type == "relu") {
+    s.ceiling = r.number("ceiling", 0.0, 0.0, 1e6);
+    s.levels = int(r.integer("levels", 0, 0, 1 << 24));
   } else if (s.type == "lif" || s.type == "if" || s.type == "readout") {
     if (s.type != "if") s.beta = r.number("beta", 0.0, 0.0, 1.0);
     if (s.type != "readout") s.threshold = r.number("threshold", 0.0, 0.0, 1e6);

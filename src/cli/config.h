@@ -17,9 +17,12 @@
 //             correct_rate, incorrect_rate
 // [[layers]]  type = "conv2d" (channels, kernel, stride = 1, pad = 0, bias = true)
 //             | "linear" (units, bias = true) | "maxpool2d" / "avgpool2d" (kernel, stride = kernel)
-//             | "flatten" | "dropout" (p) | "batchnorm" (eps, momentum)
+//             | "global_avgpool" | "flatten" | "dropout" (p) | "batchnorm" (eps, momentum)
+//             | "relu" (ceiling = 0: none, levels = 0: not quantised)
 //             | "neuron" / "lif" / "if" (beta, threshold: override [neuron_params])
 //             | "readout" (beta: non-spiking leaky integrator)
+//             | "add" (from = ["a", "b"]: the sum of two layers' outputs)
+//             every layer: name (for `from`), from (the layer it reads; default the previous one)
 #pragma once
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -30,18 +33,11 @@
 #include "learn/optimizer.h"
 #include "learn/schedule.h"
 #include "nn/layer.h"
+#include "nn/layer_spec.h"
 #include "nn/lif_layer.h"
 #include "nn/loss.h"
 
 namespace spikeforge {
-
-struct LayerSpec {
-  std::string type;  // resolved: "neuron" becomes the top-level neuron
-  int units = 0, channels = 0, kernel = 0, stride = 0, pad = 0;
-  bool bias = true;
-  float p = 0.f, eps = 1e-5f, momentum = 0.1f;
-  float beta = 0.f, threshold = 0.f;  // neuron overrides (0 = use neuron_params)
-};
 
 struct TrainConfig {
   uint64_t seed = 0;
@@ -58,6 +54,8 @@ struct TrainConfig {
   LossParams loss;
   std::vector<LayerSpec> layers;
   nlohmann::json resolved;  // the config with every default filled in
+
+  NetworkDefaults network_defaults() const { return {spiking, seed}; }
 };
 
 // Reads a TOML file into JSON (ConfigError/InputError naming the file on failure).

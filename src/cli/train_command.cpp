@@ -6,7 +6,6 @@
 #include "cli/commands.h"
 #include "cli/config.h"
 #include "cli/evaluate.h"
-#include "cli/model_builder.h"
 #include "cli/model_checkpoint.h"
 #include "cli/progress.h"
 #include "cli/report.h"
@@ -18,6 +17,7 @@
 #include "learn/bptt.h"
 #include "learn/schedule.h"
 #include "nn/dropout.h"
+#include "nn/network_builder.h"
 
 namespace spikeforge {
 namespace {
@@ -74,7 +74,7 @@ int run_train(const TrainOptions& o) {
   if (train.count < cfg.batch_size)
     throw ConfigError(o.config + ": batch_size = " + std::to_string(cfg.batch_size) + ", expected at most the " +
                       std::to_string(train.count) + " training images");
-  auto net = build_network(cfg, {train.C, train.H, train.W}, o.config);
+  auto net = build_network(cfg.layers, cfg.network_defaults(), {train.C, train.H, train.W}, o.config);
   if (net->output_shape().size() != train.num_classes)
     throw ShapeError(o.config + ": the last layer has " + std::to_string(net->output_shape().size()) +
                      " outputs, expected " + std::to_string(train.num_classes) + " (one per class)");

@@ -10,6 +10,7 @@
 
 #include "cli/config.h"
 #include "core/error.h"
+#include "nn/network_builder.h"
 
 using namespace spikeforge;
 using nlohmann::json;
@@ -244,4 +245,43 @@ TEST(Config, TomlFiles) {
   }
   EXPECT_THROW(read_toml_as_json((tmp / "missing.toml").string()), InputError);
   std::filesystem::remove_all(tmp);
+}
+
+// A residual block in TOML terms: named layers, `from`, and an add of two.
+TEST(Config, SkipConnectionsBuildAGraph) {
+  json j = json::parse(R"({"layers": [
+    {"type": "linear", "units": 6, "name": "stem"},
+    {"type": "relu"},
+    {"type": "linear", "units": 6, "name": "body"},
+    {"type": "add", "from": ["stem", "body"]},
+    {"type": "linear", "units": 3, "from": "stem"}
+  ]})");
+  // The last layer reads "stem", so the add feeds nothing: the builder refuses.
+  TrainConfig c = parse_train_config(j, "test.toml");
+  EXPECT_EQ(c.layers[3].from, (std::vector<std::string>{"stem", "body"}));
+  EXPECT_EQ(c.layers[4].from, (std::vector<std::string>{"stem"}));
+  EXPECT_THROW(build_network(c.layers, c.network_defaults(), {4, 1, 1}, "test.toml"), ShapeError);
+
+  j["layers"][4].erase("from");  // now a proper chain through the add
+  c = parse_train_config(j, "test.toml");
+  auto net = build_network(c.layers, c.network_defaults(), {4, 1, 1}, "test.toml");
+  EXPECT_EQ(net->inputs_of(3), (std::vector<int>{0, 2}));
+  EXPECT_EQ(net->inputs_of(4), (std::vector<int>{3}));
+
+  json bad = j;
+  bad["layers"][3]["from"] = json::array({"stem", "nope"});
+  c = parse_train_config(bad, "test.toml");
+  try {
+    build_network(c.layers, c.network_defaults(), {4, 1, 1}, "test.toml");
+    ADD_FAILURE() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_HAS(std::string(e.what()), "layers[3].from = \"nope\"");
+  }
+  bad = j;
+  bad["layers"][2]["name"] = "stem";
+  c = parse_train_config(bad, "test.toml");
+  EXPECT_THROW(build_network(c.layers, c.network_defaults(), {4, 1, 1}, "test.toml"), ConfigError);
+  bad = j;
+  bad["layers"][3]["from"] = 7;
+  EXPECT_HAS(config_error(bad), "layers[3].from");
 }
