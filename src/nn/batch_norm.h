@@ -27,6 +27,13 @@ class BatchNorm : public Layer {
   void forward(const float* in, float* out, bool train) override;
   void backward(const float* dout, float* din) override;
 
+  // Per channel [C]: scale, shift, running mean, running variance (eval mode).
+  const float* gamma() const { return gamma_; }
+  const float* beta() const { return beta_; }
+  const float* running_mean() const { return run_mean_; }
+  const float* running_var() const { return run_var_; }
+  float eps() const { return eps_; }
+
  private:
   float eps_, momentum_;
   float *gamma_ = nullptr, *beta_ = nullptr, *dgamma_ = nullptr, *dbeta_ = nullptr;

@@ -29,8 +29,9 @@ class Conv2d : public Layer {
   void forward(const float* in, float* out, bool train) override;
   void backward(const float* dout, float* din) override;
 
-  float* weight() { return W_; }
-  float* bias() { return b_; }
+  float* weight() { return W_; }  // [O, C, K, K]
+  float* bias() { return b_; }    // [O] or nullptr
+  int out_channels() const { return O_; }
   const ConvGeom& geom() const { return g_; }
 
  private:

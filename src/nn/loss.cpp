@@ -12,7 +12,8 @@ namespace spikeforge {
 static constexpr EnumName<LossKind> kLossNames[] = {{"ce_count", LossKind::CeCount},
                                                     {"ce_mem_mean", LossKind::CeMemMean},
                                                     {"ce_mem_max", LossKind::CeMemMax},
-                                                    {"mse_count", LossKind::MseCount}};
+                                                    {"mse_count", LossKind::MseCount},
+                                                    {"ce_mem_last", LossKind::CeMemLast}};
 
 LossKind parse_loss_kind(const std::string& s) { return parse_enum("loss", s, kLossNames); }
 const char* loss_name(LossKind k) { return enum_name(k, kLossNames); }
@@ -21,6 +22,10 @@ namespace {
 
 // z[k] = the decoded logit of sample b; tmax[k] = argmax step (ce_mem_max).
 void decode(LossKind kind, const float* out, int T, int B, int K, int b, float* z, int* tmax) {
+  if (kind == LossKind::CeMemLast) {
+    for (int k = 0; k < K; ++k) z[k] = out[(int64_t(T - 1) * B + b) * K + k], tmax[k] = T - 1;
+    return;
+  }
   for (int k = 0; k < K; ++k) {
     float acc = kind == LossKind::CeMemMax ? -INFINITY : 0.f;
     int best = 0;
@@ -67,7 +72,7 @@ LossResult loss_forward_backward(const LossParams& p, const float* out, int T, i
     }
     if (!dout) continue;
     for (int k = 0; k < K; ++k) {
-      if (p.kind == LossKind::CeMemMax) {
+      if (p.kind == LossKind::CeMemMax || p.kind == LossKind::CeMemLast) {
         dout[(int64_t(tmax[k]) * B + b) * K + k] = g[k];
         continue;
       }

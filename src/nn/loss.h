@@ -5,6 +5,8 @@
 //                dout_t = (softmax(z) - onehot(y)) / B
 //   ce_mem_mean: z = (1/T) sum_t out_t            dout_t = (softmax(z) - onehot(y)) / (B T)
 //   ce_mem_max:  z = max_t out_t                  dout_t = (softmax(z) - onehot(y)) / B at the argmax t, else 0
+//   ce_mem_last: z = out_{T-1}                    dout_t = (softmax(z) - onehot(y)) / B at t = T-1, else 0
+//                (the read-out of a converted SNN: its membrane after the last step)
 //   mse_count:   c = sum_t out_t, target c* = T (correct_rate for y, incorrect_rate otherwise)
 //                L = mean_{b,k} (c - c*)^2        dout_t = 2 (c - c*) / (B K)
 //                (snnTorch's mse_count_loss, defaults 1.0 / 0.0 here)
@@ -16,7 +18,7 @@
 
 namespace spikeforge {
 
-enum class LossKind { CeCount, CeMemMean, CeMemMax, MseCount };
+enum class LossKind { CeCount, CeMemMean, CeMemMax, MseCount, CeMemLast };
 LossKind parse_loss_kind(const std::string& s);  // throws ConfigError
 const char* loss_name(LossKind k);
 
