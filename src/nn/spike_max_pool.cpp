@@ -22,8 +22,9 @@ SpikeMaxPool::SpikeMaxPool(FeatShape in, int kernel, int stride, int pad, SpikeP
 }
 
 void SpikeMaxPool::prepare(int Tin, int T, int B) {
-  if (Tin != T) throw ShapeError("spike_maxpool: input has " + std::to_string(Tin) + " steps, expected T = " +
-                                 std::to_string(T) + " (spike trains)");
+  if (Tin != T)
+    throw ShapeError("spike_maxpool: input has " + std::to_string(Tin) + " steps, expected T = " + std::to_string(T) +
+                     " (spike trains)");
   Layer::prepare(Tin, T, B);
 }
 
@@ -42,6 +43,7 @@ void SpikeMaxPool::forward(const float* in, float* out, bool) {
           const int x0 = std::max(0, ox * S - P), x1 = std::min(W, ox * S - P + K);
           const int ww = x1 - x0, nwin = (y1 - y0) * ww;
           std::fill(state.begin(), state.begin() + nwin, msb ? 1 : 0);
+          int top = 0;  // count: M_{t-1}
           for (int t = 0; t < T; ++t) {
             const float* x = in + t * in_step + pl * H * W;
             float y = 0.f;
@@ -50,13 +52,14 @@ void SpikeMaxPool::forward(const float* in, float* out, bool) {
                 if (state[w] && x[(y0 + w / ww) * W + x0 + w % ww] > 0.f) y = 1.f;
               for (int w = 0; w < nwin; ++w)
                 if (state[w] && (x[(y0 + w / ww) * W + x0 + w % ww] > 0.f) != (y > 0.f)) state[w] = 0;
-            } else {  // pass the spike of the first input with the most spikes so far
-              int best = 0;
+            } else {  // spike when the largest count grows: the output count is M_t
+              int m = 0;
               for (int w = 0; w < nwin; ++w) {
                 state[w] += x[(y0 + w / ww) * W + x0 + w % ww] > 0.f;
-                if (state[w] > state[best]) best = w;
+                m = std::max(m, state[w]);
               }
-              y = x[(y0 + best / ww) * W + x0 + best % ww];
+              y = m > top ? 1.f : 0.f;
+              top = m;
             }
             out[t * out_step + pl * Ho * Wo + oy * Wo + ox] = y;
           }

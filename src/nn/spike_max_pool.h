@@ -6,9 +6,13 @@
 //       y_t = OR_{i in C_t} s_{i,t};   C_{t+1} = {i in C_t : s_{i,t} = y_t}
 //     Binary fractions compare like strings, so the first step where the
 //     candidates differ decides, and y is exactly the code of the maximum.
-//   count (rate codes; Rueckauer et al. 2017): n_{i,t} = sum_{t' <= t} s_{i,t'};
-//       y_t = s_{m,t},  m = the first i with the largest n_{i,t}
-//     passes the spikes of the input that has fired most so far.
+//   count (rate codes): n_{i,t} = sum_{t' <= t} s_{i,t'},  M_t = max_i n_{i,t};
+//       y_t = H(M_t - M_{t-1})
+//     so the output's spike count is the largest input count at every step:
+//     its rate is the maximum rate. (Gating by the input that has fired most
+//     so far, Rueckauer et al. 2017, passes extra spikes whenever two inputs
+//     with close rates swap the lead: one logit of the conversion test net
+//     came out 38 % high at T = 1000.)
 // Inference only: backward is a bug (InternalError).
 #pragma once
 #include <cstdint>
