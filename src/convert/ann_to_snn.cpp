@@ -50,6 +50,7 @@ class Converter {
     for (size_t i = 0; i < n_; ++i)
       for (int j : ann.inputs_of(int(i)))
         if (j != Network::kInput) consumers_[j].push_back(int(i));
+    if (o.method == ConvertMethod::Rate && o.rate_input) input_ = {Kind::Spikes, 1.f, true, 0, "input"};
     g_ = 1.0;  // rate: a constant current I gives the rate I
     if (o.method == ConvertMethod::SpikeConverter) {
       g_ = 0;  // accumulated, a constant current I gives u = sum_t k^-t I
@@ -64,9 +65,8 @@ class Converter {
     throw ShapeError(origin_ + ": layers[" + std::to_string(i) + "] (" + specs_[i].type + ") " + why);
   }
   const Tensor_& in(size_t i, int k = 0) const {
-    static const Tensor_ input;
     const int j = ann_.inputs_of(int(i))[k];
-    return j == Network::kInput ? input : t_[j];
+    return j == Network::kInput ? input_ : t_[j];
   }
   void compute_targets();
   void emit(LayerSpec s, const std::vector<std::string>& from) {
@@ -90,6 +90,7 @@ class Converter {
   std::vector<std::vector<int>> consumers_;
   std::vector<float> target_;  // Current nodes: the scale of the neuron they feed
   std::vector<Tensor_> t_;
+  Tensor_ input_;  // analog, or Bernoulli spikes at the pixel's rate (scale 1)
   std::vector<LayerSpec> out_;
   std::map<std::string, Synapse> synapses_;  // SNN node name -> its weights
 };
@@ -282,7 +283,8 @@ SnnModel Converter::run() {
       t_[i].binary = false;  // averages of spikes
       t_[i].name = sp.name;
     } else if (is(s, "normalize")) {
-      if (in(i).kind != Kind::Analog) refuse(i, "is not at the input");
+      if (in(i).kind != Kind::Analog)
+        refuse(i, "is not at the analog input (rate-coded input spikes cannot be normalised: use --input-coding direct)");
       LayerSpec sp = s;
       sp.name = "n" + std::to_string(i);
       emit(sp, {in(i).name});

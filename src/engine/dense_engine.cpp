@@ -1,5 +1,9 @@
 #include "engine/dense_engine.h"
 
+#include "engine/event_synapse.h"
+#include "nn/conv2d.h"
+#include "nn/linear.h"
+
 namespace spikeforge {
 
 std::vector<std::string> spiking_layer_names(const Network& net) {
@@ -25,10 +29,35 @@ void reset_spike_counts(Network& net) {
   for (auto& l : net.layers()) l->reset_spike_count();
 }
 
+std::vector<char> spike_fed_synapses(const Network& net, bool input_spikes) {
+  std::vector<char> fed(net.layers().size(), 0);
+  for (size_t i = 0; i < net.layers().size(); ++i) {
+    const Layer& l = *net.layers()[i];
+    const bool synapse = dynamic_cast<const Conv2d*>(&l) || dynamic_cast<const Linear*>(&l);
+    fed[i] = synapse && emits_spikes(net, net.inputs_of(int(i))[0], input_spikes);
+  }
+  return fed;
+}
+
+DenseEngine::DenseEngine(Network& net, bool input_spikes) : net_(net), counters_(net.layers().size()) {
+  const std::vector<char> fed = spike_fed_synapses(net, input_spikes);
+  for (size_t i = 0; i < fed.size(); ++i)
+    if (fed[i]) counters_[i] = std::make_unique<EventSynapse>(*net.layers()[i]);
+  reset_spike_counts(net);  // the layers' counters now count this engine's runs
+}
+
+DenseEngine::~DenseEngine() = default;
+
 const float* DenseEngine::run(const float* x, int Tin, int T, int B) {
   net_.prepare(Tin, T, B);
   unit_steps_ += double(T) * B;
-  return net_.forward(x, /*train=*/false);
+  const float* out = net_.forward(x, /*train=*/false);
+  for (size_t i = 0; i < counters_.size(); ++i) {
+    if (!counters_[i]) continue;
+    const int j = net_.inputs_of(int(i))[0];
+    synops_ += counters_[i]->count_synops(j == Network::kInput ? x : net_.act(j), int64_t(net_.steps_of(j)) * B);
+  }
+  return out;
 }
 
 }  // namespace spikeforge

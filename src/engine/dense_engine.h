@@ -2,6 +2,7 @@
 // batched call per layer (BLAS for synapses, fused scans for neurons), with
 // per-layer spike statistics for firing rates.
 #pragma once
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,20 +19,28 @@ std::vector<std::string> spiking_layer_names(const Network& net);
 FiringRates firing_rates(const Network& net, double unit_steps);
 void reset_spike_counts(Network& net);
 
+// The synaptic nodes (conv2d, linear) whose input is spikes: the ones that
+// the event engine computes event by event and whose SynOps both engines count.
+std::vector<char> spike_fed_synapses(const Network& net, bool input_spikes);
+
 class DenseEngine {
  public:
-  explicit DenseEngine(Network& net) : net_(net) {}
-  // x [Tin, B, in] -> output [out_steps, B, out]; spikes are counted.
+  // input_spikes: the network input is spikes (rate or latency coding).
+  explicit DenseEngine(Network& net, bool input_spikes = false);
+  ~DenseEngine();
+  // x [Tin, B, in] -> output [out_steps, B, out]; spikes and SynOps are counted.
   const float* run(const float* x, int Tin, int T, int B);
   FiringRates rates() const { return firing_rates(net_, unit_steps_); }
+  double synops() const { return synops_; }  // weights added by spikes (engine/event_synapse.h)
   void reset_stats() {
-    unit_steps_ = 0;
+    unit_steps_ = synops_ = 0;
     reset_spike_counts(net_);
   }
 
  private:
   Network& net_;
-  double unit_steps_ = 0;
+  std::vector<std::unique_ptr<class EventSynapse>> counters_;  // per spike-fed synapse, or null
+  double unit_steps_ = 0, synops_ = 0;
 };
 
 }  // namespace spikeforge

@@ -105,17 +105,19 @@ void Network::prepare(int Tin, int T, int B) {
   if (scratch_.numel() < scratch) scratch_.resize({scratch});
 }
 
-const float* Network::forward(const float* x, bool train) {
+void Network::forward_node(size_t i, const float* x, bool train) {
+  if (aliases_input(i)) return;  // same bytes as its input
   const float* ins[4];
-  for (size_t i = 0; i < layers_.size(); ++i) {
-    if (aliases_input(i)) continue;  // same bytes as its input
-    const auto& in = inputs_[i];
-    for (size_t k = 0; k < in.size(); ++k) ins[k] = in[k] == kInput ? x : act_[in[k]];
-    if (in.size() == 1)
-      layers_[i]->forward(ins[0], act_[i], train);
-    else
-      layers_[i]->forward_multi(ins, act_[i], train);
-  }
+  const auto& in = inputs_[i];
+  for (size_t k = 0; k < in.size(); ++k) ins[k] = in[k] == kInput ? x : act_[in[k]];
+  if (in.size() == 1)
+    layers_[i]->forward(ins[0], act_[i], train);
+  else
+    layers_[i]->forward_multi(ins, act_[i], train);
+}
+
+const float* Network::forward(const float* x, bool train) {
+  for (size_t i = 0; i < layers_.size(); ++i) forward_node(i, x, train);
   return act_.back();
 }
 

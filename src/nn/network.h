@@ -39,6 +39,13 @@ class Network {
   void prepare(int Tin, int T, int B);
   // x [Tin, B, in] -> output of the last node [T_out, B, out] (valid until the next forward).
   const float* forward(const float* x, bool train);
+  // Runs node i alone on its inputs' current outputs (x: the network input);
+  // forward() is this for every node. Engines that compute some nodes their
+  // own way (engine/event_engine.h) call it for the others.
+  void forward_node(size_t i, const float* x, bool train);
+  // Node i's output buffer, for an engine that computes the node itself.
+  float* act_buffer(int node) { return act_[node]; }
+  bool is_aliased(size_t i) const { return aliases_input(i); }
   // dout [T_out, B, out]: accumulates parameter gradients.
   void backward(const float* dout);
   void zero_grad();
