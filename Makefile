@@ -10,6 +10,8 @@ RUN_EPOCHS ?= 2
 PACKAGES := cmake g++ make pkg-config libopenblas-openmp-dev libcli11-dev libtomlplusplus-dev \
             nlohmann-json3-dev zlib1g-dev libgtest-dev libbenchmark-dev dataset-fashion-mnist \
             python3 python3-numpy python3-torch
+# ONNX import: the C++ library and protobuf headers, and Python onnx for the reference tests.
+PACKAGES += libonnx-dev libprotobuf-dev python3-onnx
 # SHD spike files: the HDF5 C library, and h5py for the tests that write such files.
 PACKAGES += libhdf5-dev python3-h5py
 

@@ -15,10 +15,18 @@ struct TrainOptions {
 int run_train(const TrainOptions& o);
 
 struct EvalOptions {
-  std::string checkpoint, data_dir, report;
+  std::string checkpoint, data_dir, report;  // checkpoint: a .ckpt or an .onnx file
   std::optional<int> threads;
+  std::optional<float> input_mean, input_std;  // ONNX models only
 };
 int run_eval(const EvalOptions& o);
+
+struct ImportOptions {
+  std::string model, out, report, data_dir;  // out: default the model's path with .ckpt
+  std::optional<int> threads;
+  std::optional<float> input_mean, input_std;
+};
+int run_import(const ImportOptions& o);
 
 struct BenchOptions {
   std::string report;

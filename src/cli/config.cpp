@@ -166,7 +166,8 @@ constexpr EnumName<std::string_view> kLayerTypes[] = {{"conv2d", "conv2d"},
                                                       {"readout", "readout"},
                                                       {"relu", "relu"},
                                                       {"add", "add"},
-                                                      {"global_avgpool", "global_avgpool"}};
+                                                      {"global_avgpool", "global_avgpool"},
+                                                      {"normalize", "normalize"}};
 
 template <size_t N>
 auto parse_string_choice(const char* key, const EnumName<std::string_view> (&table)[N]) {
@@ -242,6 +243,10 @@ LayerSpec read_layer(const json& lj, json& out, const std::string& origin, size_
   } else if (s.type == "maxpool2d" || s.type == "avgpool2d") {
     s.kernel = int(r.integer("kernel", 2, 1, 64));
     s.stride = int(r.integer("stride", s.kernel, 1, 64));
+    s.pad = int(r.integer("pad", 0, 0, 32));
+  } else if (s.type == "normalize") {
+    s.mean = r.number("mean", 0.0, -1e6, 1e6);
+    s.stddev = r.number("std", 1.0, 0.0, 1e6, true);
   } else if (s.type == "dropout") {
     s.p = r.number("p", 0.5, 0.0, 0.99);
   } else if (s.type == "batchnorm") {

@@ -16,7 +16,9 @@
 // [loss]      name ("ce_count" | "ce_mem_mean" | "ce_mem_max" | "mse_count"),
 //             correct_rate, incorrect_rate
 // [[layers]]  type = "conv2d" (channels, kernel, stride = 1, pad = 0, bias = true)
-//             | "linear" (units, bias = true) | "maxpool2d" / "avgpool2d" (kernel, stride = kernel)
+//             | "linear" (units, bias = true)
+//             | "maxpool2d" / "avgpool2d" (kernel, stride = kernel, pad = 0: -inf / counted zeros)
+//             | "normalize" (mean = 0, std = 1: y = (x - mean) / std)
 //             | "global_avgpool" | "flatten" | "dropout" (p) | "batchnorm" (eps, momentum)
 //             | "relu" (ceiling = 0: none, levels = 0: not quantised)
 //             | "neuron" / "lif" / "if" (beta, threshold: override [neuron_params])

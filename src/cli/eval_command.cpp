@@ -1,10 +1,12 @@
-// spikeforge eval: a checkpoint's accuracy on the test split.
+// spikeforge eval: a checkpoint's (or an ONNX model's) accuracy on the test split.
 #include <cstdio>
 
 #include "cli/commands.h"
 #include "cli/evaluate.h"
 #include "cli/model_checkpoint.h"
+#include "cli/model_loader.h"
 #include "cli/report.h"
+#include "core/error.h"
 #include "core/threads.h"
 #include "data/image_dataset.h"
 #include "io/checkpoint.h"
@@ -15,9 +17,12 @@ int run_eval(const EvalOptions& o) {
   if (o.threads) set_num_threads(*o.threads);
   // Read the stored config first (cheap) to find the data, then validate the data,
   // then build and load: every input is checked before anything is written.
-  LoadedModel m = load_model_checkpoint(o.checkpoint, {1, 28, 28});
+  LoadedModel m = load_model(o.checkpoint, {1, 28, 28}, {o.input_mean, o.input_std, o.data_dir});
   if (!o.data_dir.empty()) m.cfg.data_dir = o.data_dir;
   ImageDataset test = load_fashion_mnist(m.cfg.data_dir, "test", m.cfg.test_limit);
+  if (m.net->output_shape().size() != test.num_classes)
+    throw ShapeError(o.checkpoint + ": the model has " + std::to_string(m.net->output_shape().size()) +
+                     " outputs, expected " + std::to_string(test.num_classes) + " (one per class)");
   EvalResult ev = evaluate_dataset(*m.net, m.cfg, test, 0xE7A1);
   std::printf("test_accuracy %.4f  loss %.4f  %lld samples  %.0f samples/s\n", ev.accuracy, ev.loss,
               (long long)ev.samples, ev.seconds > 0 ? double(ev.samples) / ev.seconds : 0.0);

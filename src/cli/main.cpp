@@ -38,11 +38,23 @@ int main(int argc, char** argv) {
   tr->add_option("--resume", train.resume, "continue from a checkpoint");
 
   EvalOptions eval;
-  auto* ev = app.add_subcommand("eval", "evaluate a checkpoint on the test split");
-  ev->add_option("--checkpoint", eval.checkpoint, "checkpoint file")->required();
+  auto* ev = app.add_subcommand("eval", "evaluate a checkpoint or an ONNX model on the test split");
+  ev->add_option("--checkpoint", eval.checkpoint, "checkpoint (.ckpt) or ONNX model (.onnx)")->required();
   ev->add_option("--data-dir", eval.data_dir, "override the stored data directory");
   ev->add_option("--report", eval.report, "write a JSON report");
   ev->add_option("--threads", eval.threads, "threads for OpenMP and BLAS");
+  ev->add_option("--input-mean", eval.input_mean, "ONNX models: subtract from the [0, 1] images first");
+  ev->add_option("--input-std", eval.input_std, "ONNX models: then divide by this");
+
+  ImportOptions import;
+  auto* im = app.add_subcommand("import", "import an ONNX model: layer table, ANN test accuracy, checkpoint");
+  im->add_option("model", import.model, "ONNX file")->required();
+  im->add_option("--out", import.out, "checkpoint to write (default: the model's path with .ckpt)");
+  im->add_option("--report", import.report, "write a JSON report");
+  im->add_option("--input-mean", import.input_mean, "subtract from the [0, 1] images first (default 0)");
+  im->add_option("--input-std", import.input_std, "then divide by this (default 1)");
+  im->add_option("--data-dir", import.data_dir, "Fashion-MNIST directory (default: Debian's)");
+  im->add_option("--threads", import.threads, "threads for OpenMP and BLAS");
 
   BenchOptions bench;
   auto* be = app.add_subcommand("bench", "time the standard workloads against the BLAS rate");
@@ -63,6 +75,7 @@ int main(int argc, char** argv) {
   try {
     if (*tr) return run_train(train);
     if (*ev) return run_eval(eval);
+    if (*im) return run_import(import);
     if (*be) return run_bench(bench);
   } catch (const InternalError& e) {
     return fail("internal error: ", e.what(), 3);

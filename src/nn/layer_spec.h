@@ -24,6 +24,7 @@ struct LayerSpec {
   float beta = 0.f, threshold = 0.f;  // neuron overrides (0 = the network-wide neuron parameters)
   float ceiling = 0.f;                // relu
   int levels = 0;                     // relu
+  float mean = 0.f, stddev = 1.f;     // normalize: y = (x - mean) / stddev
 };
 
 // What every spiking layer shares unless its spec overrides it, and the seed

@@ -1,22 +1,18 @@
 #include "nn/max_pool2d.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "core/error.h"
 
 namespace spikeforge {
 
-// Output size of K x K pooling with stride S over in, or ShapeError.
-static FeatShape pooled_shape(const char* kind, FeatShape in, int K, int S) {
-  if (K < 1 || S < 1 || in.H < K || in.W < K)
-    throw ShapeError(std::string(kind) + ": kernel " + std::to_string(K) + ", stride " + std::to_string(S) +
-                     " do not fit input " + in.str());
-  return {in.C, (in.H - K) / S + 1, (in.W - K) / S + 1};
-}
-
-MaxPool2d::MaxPool2d(FeatShape in, int kernel, int stride) : K_(kernel), S_(stride) {
+MaxPool2d::MaxPool2d(FeatShape in, int kernel, int stride, int pad) : K_(kernel), S_(stride), P_(pad) {
   in_ = in;
-  out_ = pooled_shape("maxpool2d", in, kernel, stride);
+  if (kernel < 1 || stride < 1 || pad < 0 || 2 * pad > kernel || in.H + 2 * pad < kernel || in.W + 2 * pad < kernel)
+    throw ShapeError("maxpool2d: kernel " + std::to_string(kernel) + ", stride " + std::to_string(stride) + ", pad " +
+                     std::to_string(pad) + " do not fit input " + in.str() + " (expected 0 <= 2 pad <= kernel)");
+  out_ = {in.C, (in.H + 2 * pad - kernel) / stride + 1, (in.W + 2 * pad - kernel) / stride + 1};
 }
 
 void MaxPool2d::prepare(int Tin, int T, int B) {
@@ -54,9 +50,9 @@ void MaxPool2d::forward_2x2(const float* in, float* out) {
 
 void MaxPool2d::forward(const float* in, float* out, bool) {
   const int64_t planes = int64_t(Tin_) * B_ * in_.C;
-  const int H = in_.H, W = in_.W, Ho = out_.H, Wo = out_.W, K = K_, S = S_;
+  const int H = in_.H, W = in_.W, Ho = out_.H, Wo = out_.W, K = K_, S = S_, P = P_;
   int32_t* am = argmax_.data();
-  if (K == 2 && S == 2) return forward_2x2(in, out);
+  if (K == 2 && S == 2 && P == 0) return forward_2x2(in, out);
 #pragma omp parallel for schedule(static)
   for (int64_t pl = 0; pl < planes; ++pl) {
     const float* x = in + pl * H * W;
@@ -64,13 +60,17 @@ void MaxPool2d::forward(const float* in, float* out, bool) {
     int32_t* a = am + pl * Ho * Wo;
     for (int oy = 0; oy < Ho; ++oy)
       for (int ox = 0; ox < Wo; ++ox) {
+        // The window clipped to the image: -inf padding never wins, so skipping it is exact.
+        const int y0 = oy * S - P, x0 = ox * S - P;
+        const int ky0 = std::max(0, -y0), ky1 = std::min(K, H - y0);
+        const int kx0 = std::max(0, -x0), kx1 = std::min(K, W - x0);
         // Branch-free running max (spike inputs make the comparison unpredictable);
         // strict > keeps the first maximum in row-major window order.
-        int best = (oy * S) * W + ox * S;
+        int best = (y0 + ky0) * W + x0 + kx0;
         float m = x[best];
-        for (int ky = 0; ky < K; ++ky)
-          for (int kx = 0; kx < K; ++kx) {
-            const int idx = (oy * S + ky) * W + ox * S + kx;
+        for (int ky = ky0; ky < ky1; ++ky)
+          for (int kx = kx0; kx < kx1; ++kx) {
+            const int idx = (y0 + ky) * W + x0 + kx;
             const bool gt = x[idx] > m;
             m = gt ? x[idx] : m;
             best = gt ? idx : best;

@@ -14,6 +14,7 @@
 #include "nn/lif_layer.h"
 #include "nn/linear.h"
 #include "nn/max_pool2d.h"
+#include "nn/normalize.h"
 #include "nn/relu.h"
 
 namespace spikeforge {
@@ -22,14 +23,15 @@ namespace {
 std::unique_ptr<Layer> make_layer(const NetworkDefaults& d, const LayerSpec& s, FeatShape in, size_t i) {
   if (s.type == "conv2d") return std::make_unique<Conv2d>(in, s.channels, s.kernel, s.stride, s.pad, s.bias);
   if (s.type == "linear") return std::make_unique<Linear>(in, s.units, s.bias);
-  if (s.type == "maxpool2d") return std::make_unique<MaxPool2d>(in, s.kernel, s.stride);
-  if (s.type == "avgpool2d") return std::make_unique<AvgPool2d>(in, s.kernel, s.stride);
+  if (s.type == "maxpool2d") return std::make_unique<MaxPool2d>(in, s.kernel, s.stride, s.pad);
+  if (s.type == "avgpool2d") return std::make_unique<AvgPool2d>(in, s.kernel, s.stride, s.pad);
   if (s.type == "global_avgpool") return std::make_unique<GlobalAvgPool>(in);
   if (s.type == "flatten") return std::make_unique<Flatten>(in);
   if (s.type == "dropout") return std::make_unique<Dropout>(in, s.p, Rng(d.seed).derive(1000 + i).next_u64());
   if (s.type == "batchnorm") return std::make_unique<BatchNorm>(in, s.eps, s.momentum);
   if (s.type == "relu") return std::make_unique<Relu>(in, s.ceiling, s.levels);
   if (s.type == "add") return std::make_unique<Add>(in);
+  if (s.type == "normalize") return std::make_unique<Normalize>(in, s.mean, s.stddev);
   if (s.type == "readout") return std::make_unique<LeakyReadout>(in, s.beta > 0 ? s.beta : d.spiking.lif.beta);
   if (s.type == "lif" || s.type == "if") {
     SpikingParams p = d.spiking;

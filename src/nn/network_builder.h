@@ -1,6 +1,6 @@
 // Builds the network that a list of layer specs describes (nn/layer_spec.h).
 //   conv2d (channels, kernel, stride, pad, bias)   linear (units, bias)
-//   maxpool2d / avgpool2d (kernel, stride)          global_avgpool   flatten
+//   maxpool2d / avgpool2d (kernel, stride, pad)     global_avgpool   flatten   normalize (mean, stddev)
 //   dropout (p)   batchnorm (eps, momentum)         relu (ceiling, levels)
 //   lif / if (beta, threshold)                      readout (beta)    add (from: two names)
 #pragma once

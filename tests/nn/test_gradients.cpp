@@ -34,6 +34,7 @@
 #include "nn/linear.h"
 #include "nn/loss.h"
 #include "nn/max_pool2d.h"
+#include "nn/normalize.h"
 #include "nn/relu.h"
 #include "nn/surrogate.h"
 
@@ -321,6 +322,83 @@ TEST(Gradients, AvgPool2d) {
   AvgPool2d k3s1(in, 3, 1);
   EXPECT_EQ(k3s1.out_shape(), (FeatShape{3, 3, 2}));
   check_layer(k3s1, 1, 3, 2, uniform_vec(2 * in.size(), rng, -1.f, 1.f), {}, 19);
+}
+
+// Padding. MaxPool2d pads with -inf (each window clipped to the image),
+// AvgPool2d with zeros that count (divisor K^2, PyTorch's count_include_pad).
+// The inputs are the well separated permutation of MaxPool2d above, negative
+// ones included, so padding treated as 0 would change border outputs, and no
+// perturbation changes an argmax.
+TEST(Gradients, MaxPool2dPadded) {
+  const FeatShape in{2, 6, 5};
+  const int Tin = 2, B = 2;
+  const int n = int(Tin * B * in.size());
+  std::vector<int> perm(n);
+  std::iota(perm.begin(), perm.end(), 0);
+  Rng rng(61);
+  for (int i = n - 1; i > 0; --i) std::swap(perm[i], perm[rng.below(i + 1)]);
+  std::vector<float> x(n);
+  for (int i = 0; i < n; ++i) x[i] = 0.05f * float(perm[i]) - 3.f;
+  FdOptions o;
+  o.h = 5e-3;
+  MaxPool2d k3s2p1(in, 3, 2, 1);
+  EXPECT_EQ(k3s2p1.out_shape(), (FeatShape{2, 3, 3}));
+  check_layer(k3s2p1, Tin, Tin, B, x, o, 62);
+  MaxPool2d k2s2p1(in, 2, 2, 1);  // 2x2 stride 2 with padding: not the fast path
+  EXPECT_EQ(k2s2p1.out_shape(), (FeatShape{2, 4, 3}));
+  check_layer(k2s2p1, Tin, Tin, B, x, o, 63);
+  MaxPool2d k2s1p1(in, 2, 1, 1);
+  EXPECT_EQ(k2s1p1.out_shape(), (FeatShape{2, 7, 6}));
+  check_layer(k2s1p1, Tin, Tin, B, x, o, 64);
+  EXPECT_THROW(MaxPool2d(in, 2, 2, 2), ShapeError);  // pad > kernel / 2
+}
+
+// Windows that hold one input each: the output is that input however negative,
+// and the gradient goes straight back to it.
+TEST(Gradients, MaxPool2dPaddedNeverPicksPadding) {
+  MaxPool2d layer({1, 2, 2}, 2, 2, 1);
+  EXPECT_EQ(layer.out_shape(), (FeatShape{1, 2, 2}));
+  layer.prepare(1, 1, 1);
+  const float x[4] = {-1, -2, -3, -4};
+  float y[4];
+  layer.forward(x, y, true);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(y[i], x[i]) << "index " << i;
+  const float dy[4] = {10, 20, 30, 40};
+  float dx[4];
+  layer.backward(dy, dx);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(dx[i], dy[i]) << "index " << i;
+}
+
+TEST(Gradients, AvgPool2dPadded) {
+  Rng rng(65);
+  const FeatShape in{3, 5, 4};
+  AvgPool2d k3s2p1(in, 3, 2, 1);
+  EXPECT_EQ(k3s2p1.out_shape(), (FeatShape{3, 3, 2}));
+  check_layer(k3s2p1, 2, 2, 2, uniform_vec(2 * 2 * in.size(), rng, -1.f, 1.f), {}, 66);
+  AvgPool2d k2s1p1(in, 2, 1, 1);
+  EXPECT_EQ(k2s1p1.out_shape(), (FeatShape{3, 6, 5}));
+  check_layer(k2s1p1, 1, 3, 2, uniform_vec(2 * in.size(), rng, -1.f, 1.f), {}, 67);
+  // Hand case: each 2x2 window holds one input and three counted zeros.
+  AvgPool2d one({1, 2, 2}, 2, 2, 1);
+  one.prepare(1, 1, 1);
+  const float x[4] = {4, -8, 12, 2};
+  float y[4];
+  one.forward(x, y, true);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(y[i], x[i] / 4.f) << "index " << i;
+  EXPECT_THROW(AvgPool2d(in, 3, 1, 2), ShapeError);
+}
+
+// y = (x - mean) / std exactly as documented, and its gradient.
+TEST(Gradients, Normalize) {
+  Rng rng(68);
+  Normalize layer({2, 3, 3}, 0.25f, 0.5f);
+  std::vector<float> x = uniform_vec(2 * 3 * 18, rng, 0.f, 1.f);
+  check_layer(layer, 2, 2, 3, x, {}, 69);
+  std::vector<float> y(x.size());
+  layer.forward(x.data(), y.data(), false);
+  for (size_t i = 0; i < x.size(); ++i) EXPECT_EQ(y[i], (x[i] - 0.25f) / 0.5f) << "index " << i;
+  EXPECT_THROW(Normalize({1, 1, 1}, 0.f, 0.f), ShapeError);
+  EXPECT_THROW(Normalize({1, 1, 1}, NAN, 1.f), ShapeError);
 }
 
 TEST(Gradients, Flatten) {
