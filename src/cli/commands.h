@@ -2,6 +2,7 @@
 // anything and returns the process exit code; errors propagate as exceptions
 // to main, which prints them as one line.
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -27,6 +28,17 @@ struct ImportOptions {
   std::optional<float> input_mean, input_std;
 };
 int run_import(const ImportOptions& o);
+
+struct ConvertCliOptions {
+  std::string model, method = "spikeconverter", engine = "dense", input_coding, sweep, report, out, data_dir;
+  int timesteps = 16, calib_samples = 1000;
+  int64_t test_limit = 0;
+  double percentile = 99.9;
+  float k = 2.f;
+  std::optional<int> threads;
+  std::optional<float> input_mean, input_std;  // ONNX models only
+};
+int run_convert(const ConvertCliOptions& o);
 
 struct BenchOptions {
   std::string report;

@@ -10,6 +10,7 @@
 #include "core/enum_names.h"
 #include "core/error.h"
 #include "data/image_dataset.h"
+#include "nn/spike_max_pool.h"
 
 namespace spikeforge {
 using nlohmann::json;
@@ -252,11 +253,24 @@ LayerSpec read_layer(const json& lj, json& out, const std::string& origin, size_
   } else if (s.type == "batchnorm") {
     s.eps = r.number("eps", 1e-5, 0.0, 1.0, true);
     s.momentum = r.number("momentum", 0.1, 0.0, 1.0, true);
+  } else if (s.type == "ilif") {
+    s.k = r.number("k", 2.0, 1.0, 64.0);
+    s.threshold = r.number("threshold", 1.0, 0.0, 1e30, true);
+  } else if (s.type == "scale") {
+    s.factor = r.number("factor", 1.0, -1e30, 1e30);
+  } else if (s.type == "spike_maxpool") {
+    s.kernel = int(r.integer("kernel", 2, 1, 64));
+    s.stride = int(r.integer("stride", s.kernel, 1, 64));
+    s.pad = int(r.integer("pad", 0, 0, 32));
+    s.mode = r.choice("mode", "msb_first",
+                      [](const std::string& m) { return std::string(spike_pool_mode_name(parse_spike_pool_mode(m))); });
   } else if (s.type == "relu") {
     s.ceiling = r.number("ceiling", 0.0, 0.0, 1e6);
     s.levels = int(r.integer("levels", 0, 0, 1 << 24));
   } else if (s.type == "lif" || s.type == "if" || s.type == "readout") {
-    if (s.type != "if") s.beta = r.number("beta", 0.0, 0.0, 1.0);
+    // A read-out may amplify (beta up to 16): a converted SNN's read-out
+    // integrates as the SpikeConverter neuron accumulates (beta = k).
+    if (s.type != "if") s.beta = r.number("beta", 0.0, 0.0, s.type == "readout" ? 16.0 : 1.0);
     if (s.type != "readout") s.threshold = r.number("threshold", 0.0, 0.0, 1e6);
   }
   r.reject_unknown();

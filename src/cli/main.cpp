@@ -56,6 +56,26 @@ int main(int argc, char** argv) {
   im->add_option("--data-dir", import.data_dir, "Fashion-MNIST directory (default: Debian's)");
   im->add_option("--threads", import.threads, "threads for OpenMP and BLAS");
 
+  ConvertCliOptions conv;
+  auto* cv = app.add_subcommand("convert", "convert a trained ANN (checkpoint or ONNX) into an SNN and evaluate it");
+  cv->add_option("--model", conv.model, "ANN checkpoint or .onnx file")->required();
+  cv->add_option("--method", conv.method, "rate | spikeconverter (default)");
+  cv->add_option("--timesteps", conv.timesteps, "T: steps per phase (spikeconverter) or in all (rate)")
+      ->check(CLI::Range(1, 100000));
+  cv->add_option("--calib-samples", conv.calib_samples, "training images for threshold calibration (default 1000)");
+  cv->add_option("--percentile", conv.percentile, "activation percentile per layer for thresholds (default 99.9)");
+  cv->add_option("--k", conv.k, "spikeconverter: membrane amplification per step (default 2)");
+  cv->add_option("--input-coding", conv.input_coding, "rate (Bernoulli, rate default) | direct (analog current)");
+  cv->add_option("--engine", conv.engine, "dense | event");
+  cv->add_option("--sweep", conv.sweep, "also evaluate these T, e.g. 2,4,8,16,32,64");
+  cv->add_option("--test-limit", conv.test_limit, "evaluate on the first N test images (default all)");
+  cv->add_option("--out", conv.out, "write the SNN (at --timesteps) as a checkpoint");
+  cv->add_option("--report", conv.report, "write a JSON report");
+  cv->add_option("--data-dir", conv.data_dir, "Fashion-MNIST directory");
+  cv->add_option("--threads", conv.threads, "threads for OpenMP and BLAS");
+  cv->add_option("--input-mean", conv.input_mean, "ONNX models: subtract from the [0, 1] images first");
+  cv->add_option("--input-std", conv.input_std, "ONNX models: then divide by this");
+
   BenchOptions bench;
   auto* be = app.add_subcommand("bench", "time the standard workloads against the BLAS rate");
   be->add_option("--report", bench.report, "write a JSON report");
@@ -76,6 +96,7 @@ int main(int argc, char** argv) {
     if (*tr) return run_train(train);
     if (*ev) return run_eval(eval);
     if (*im) return run_import(import);
+    if (*cv) return run_convert(conv);
     if (*be) return run_bench(bench);
   } catch (const InternalError& e) {
     return fail("internal error: ", e.what(), 3);

@@ -38,6 +38,17 @@ nlohmann::json layer_spec_json(const LayerSpec& s) {
     j["mean"] = double(s.mean), j["std"] = double(s.stddev);
   } else if (t == "dropout") {
     j["p"] = double(s.p);
+  } else if (t == "ilif") {
+    j["k"] = double(s.k), j["threshold"] = double(s.threshold);
+  } else if (t == "scale") {
+    j["factor"] = double(s.factor);
+  } else if (t == "spike_maxpool") {
+    j["kernel"] = s.kernel, j["stride"] = s.stride, j["pad"] = s.pad, j["mode"] = s.mode;
+  } else if (t == "lif" || t == "readout") {
+    j["beta"] = double(s.beta);
+    if (t == "lif") j["threshold"] = double(s.threshold);
+  } else if (t == "if") {
+    j["threshold"] = double(s.threshold);
   } else if (t != "flatten" && t != "global_avgpool" && t != "add") {
     throw InternalError("layer_spec_json: layer type " + t + " has keys this writer does not know");
   }

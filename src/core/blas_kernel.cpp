@@ -38,7 +38,13 @@ void select_blas_kernel(char** argv) {
   if (!want || !is_fallback_core(blas_core_name())) return;
   setenv("OPENBLAS_CORETYPE", want, 1);
   setenv("SPIKEFORGE_BLAS_REEXEC", "1", 1);  // never loop, even if the kernel is refused
-  execv("/proc/self/exe", argv);
+  // The real path, not /proc/self/exe: the process keeps its name ("spikeforge", not "exe").
+  char self[4096];
+  const ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (len > 0) {
+    self[len] = '\0';
+    execv(self, argv);
+  }
   // execv failed: keep running with the kernels we have.
   unsetenv("OPENBLAS_CORETYPE");
 }

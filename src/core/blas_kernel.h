@@ -18,7 +18,7 @@ namespace spikeforge {
 const char* blas_core_name();
 
 // Call first thing in main(). Returns normally when nothing needs changing;
-// otherwise replaces the process image (execv of /proc/self/exe with argv).
+// otherwise replaces the process image (execv of this executable with argv).
 // If the re-exec fails, it returns and the slower kernels are used.
 void select_blas_kernel(char** argv);
 

@@ -1,6 +1,5 @@
 #include "engine/event_engine.h"
 
-
 namespace spikeforge {
 
 EventEngine::EventEngine(Network& net, bool input_spikes) : net_(net), event_(net.layers().size()) {

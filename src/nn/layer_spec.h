@@ -25,6 +25,9 @@ struct LayerSpec {
   float ceiling = 0.f;                // relu
   int levels = 0;                     // relu
   float mean = 0.f, stddev = 1.f;     // normalize: y = (x - mean) / stddev
+  float k = 0.f;                      // ilif: membrane amplification (threshold: `threshold`)
+  float factor = 1.f;                 // scale
+  std::string mode;                   // spike_maxpool: "msb_first" | "count"
 };
 
 // What every spiking layer shares unless its spec overrides it, and the seed

@@ -10,12 +10,15 @@
 #include "nn/dropout.h"
 #include "nn/flatten.h"
 #include "nn/global_avg_pool.h"
+#include "nn/ilif_layer.h"
 #include "nn/leaky_readout.h"
 #include "nn/lif_layer.h"
 #include "nn/linear.h"
 #include "nn/max_pool2d.h"
 #include "nn/normalize.h"
 #include "nn/relu.h"
+#include "nn/scale.h"
+#include "nn/spike_max_pool.h"
 
 namespace spikeforge {
 namespace {
@@ -32,6 +35,10 @@ std::unique_ptr<Layer> make_layer(const NetworkDefaults& d, const LayerSpec& s, 
   if (s.type == "relu") return std::make_unique<Relu>(in, s.ceiling, s.levels);
   if (s.type == "add") return std::make_unique<Add>(in);
   if (s.type == "normalize") return std::make_unique<Normalize>(in, s.mean, s.stddev);
+  if (s.type == "scale") return std::make_unique<Scale>(in, s.factor);
+  if (s.type == "ilif") return std::make_unique<IlifLayer>(in, s.k, s.threshold);
+  if (s.type == "spike_maxpool")
+    return std::make_unique<SpikeMaxPool>(in, s.kernel, s.stride, s.pad, parse_spike_pool_mode(s.mode));
   if (s.type == "readout") return std::make_unique<LeakyReadout>(in, s.beta > 0 ? s.beta : d.spiking.lif.beta);
   if (s.type == "lif" || s.type == "if") {
     SpikingParams p = d.spiking;
@@ -43,7 +50,8 @@ std::unique_ptr<Layer> make_layer(const NetworkDefaults& d, const LayerSpec& s, 
 }
 
 bool needs_image(const std::string& type) {
-  return type == "conv2d" || type == "maxpool2d" || type == "avgpool2d" || type == "global_avgpool";
+  return type == "conv2d" || type == "maxpool2d" || type == "avgpool2d" || type == "global_avgpool" ||
+         type == "spike_maxpool";
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 //   maxpool2d / avgpool2d (kernel, stride, pad)     global_avgpool   flatten   normalize (mean, stddev)
 //   dropout (p)   batchnorm (eps, momentum)         relu (ceiling, levels)
 //   lif / if (beta, threshold)                      readout (beta)    add (from: two names)
+//   converted SNNs: ilif (k, threshold)   spike_maxpool (kernel, stride, pad, mode)   scale (factor)
 #pragma once
 #include <memory>
 #include <string>

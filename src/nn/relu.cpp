@@ -20,13 +20,18 @@ void Relu::forward(const float* in, float* out, bool) {
   const float c = ceiling_ > 0 ? ceiling_ : std::numeric_limits<float>::infinity();
   if (levels_ == 0) {
 #pragma omp parallel for simd schedule(static)
-    for (int64_t i = 0; i < n; ++i) out[i] = std::fmin(std::fmax(in[i], 0.f), c);  // y = min(max(x, 0), c)
+    for (int64_t i = 0; i < n; ++i) {  // y = min(max(x, 0), c); compares, not fmin/fmax (libm calls here)
+      const float y = in[i] > 0.f ? in[i] : 0.f;
+      out[i] = y < c ? y : c;
+    }
     return;
   }
   const float up = float(levels_) / c, down = c / float(levels_);
 #pragma omp parallel for simd schedule(static)
-  for (int64_t i = 0; i < n; ++i)
-    out[i] = down * std::floor(std::fmin(std::fmax(in[i], 0.f), c) * up);  // y = (c/L) floor(clamp(x) L/c)
+  for (int64_t i = 0; i < n; ++i) {  // y = (c/L) floor(clamp(x) L/c)
+    const float y = in[i] > 0.f ? in[i] : 0.f;
+    out[i] = down * std::floor((y < c ? y : c) * up);
+  }
 }
 
 void Relu::backward(const float* dout, float* din) {

@@ -58,8 +58,8 @@ void expect_same_run(Network& net, bool input_spikes, const std::vector<float>& 
     const float* got = net.act(int(i));
     for (size_t e = 0; e < ref[i].size(); ++e)
       ASSERT_EQ(std::memcmp(&got[e], &ref[i][e], sizeof(float)), 0)
-          << "node " << i << " (" << net.layers()[i]->kind() << ") element " << e << ": event " << got[e]
-          << ", dense " << ref[i][e];
+          << "node " << i << " (" << net.layers()[i]->kind() << ") element " << e << ": event " << got[e] << ", dense "
+          << ref[i][e];
   }
   EXPECT_EQ(event.synops(), dense.synops());
   EXPECT_GT(event.synops(), 0.0);
@@ -74,7 +74,7 @@ void expect_same_run(Network& net, bool input_spikes, const std::vector<float>& 
 // every current is exact; rate-coded (spike) input, so the first conv is
 // event-driven too.
 TEST(EventEngine, LifNetworkIntegerWeightsSpikeForSpike) {
-  std::vector<LayerSpec> s = {spec("conv2d", 4), spec("lif"),    pool("maxpool2d"), spec("conv2d", 6),
+  std::vector<LayerSpec> s = {spec("conv2d", 4), spec("lif"),     pool("maxpool2d"), spec("conv2d", 6),
                               spec("lif"),       spec("flatten"), spec("linear", 5), spec("readout")};
   NetworkDefaults d;
   d.spiking.lif.beta = 0.75f;  // exact in binary, so membranes stay exact too
@@ -90,8 +90,8 @@ TEST(EventEngine, LifNetworkIntegerWeightsSpikeForSpike) {
 // Converted networks (fixed-point weights, float thresholds and biases):
 // SpikeConverter with analog input, and rate with Bernoulli input.
 TEST(EventEngine, ConvertedNetworksSpikeForSpike) {
-  std::vector<LayerSpec> s = {spec("conv2d", 4), spec("relu"), pool("maxpool2d"), spec("conv2d", 6),
-                              spec("relu"),       spec("flatten"), spec("linear", 5)};
+  std::vector<LayerSpec> s = {spec("conv2d", 4), spec("relu"),    pool("maxpool2d"), spec("conv2d", 6),
+                              spec("relu"),      spec("flatten"), spec("linear", 5)};
   auto ann = build_network(s, NetworkDefaults{}, {1, 8, 8}, "ann");
   Rng rng(2);
   ann->init_params(InitKind::KaimingUniform, rng);
