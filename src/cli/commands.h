@@ -17,6 +17,7 @@ int run_train(const TrainOptions& o);
 
 struct EvalOptions {
   std::string checkpoint, data_dir, report;  // checkpoint: a .ckpt or an .onnx file
+  std::string engine = "dense";              // dense | event
   std::optional<int> threads;
   std::optional<float> input_mean, input_std;  // ONNX models only
 };

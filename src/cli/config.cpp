@@ -168,7 +168,10 @@ constexpr EnumName<std::string_view> kLayerTypes[] = {{"conv2d", "conv2d"},
                                                       {"relu", "relu"},
                                                       {"add", "add"},
                                                       {"global_avgpool", "global_avgpool"},
-                                                      {"normalize", "normalize"}};
+                                                      {"normalize", "normalize"},
+                                                      {"ilif", "ilif"},
+                                                      {"scale", "scale"},
+                                                      {"spike_maxpool", "spike_maxpool"}};
 
 template <size_t N>
 auto parse_string_choice(const char* key, const EnumName<std::string_view> (&table)[N]) {

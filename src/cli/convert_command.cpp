@@ -42,15 +42,16 @@ std::vector<int> parse_sweep(const std::string& s) {
 
 // The config an SNN checkpoint stores: its layers, T, the input coding, the
 // read-out loss (its membrane after the last step).
-TrainConfig snn_config(const SnnModel& m, const TrainConfig& ann, const std::string& origin) {
+TrainConfig snn_config(const SnnModel& m, const TrainConfig& ann, int64_t test_limit, const std::string& origin) {
   nlohmann::json layers = nlohmann::json::array();
   for (const LayerSpec& s : m.layers) layers.push_back(layer_spec_json(s));
-  nlohmann::json j = {{"timesteps", m.timesteps},
-                      {"batch_size", 100},
-                      {"seed", ann.seed},
-                      {"data", {{"dir", ann.data_dir}, {"encoder", m.rate_input ? "rate" : "direct"}}},
-                      {"loss", {{"name", "ce_mem_last"}}},
-                      {"layers", layers}};
+  nlohmann::json j = {
+      {"timesteps", m.timesteps},
+      {"batch_size", 100},
+      {"seed", ann.seed},
+      {"data", {{"dir", ann.data_dir}, {"encoder", m.rate_input ? "rate" : "direct"}, {"test_limit", test_limit}}},
+      {"loss", {{"name", "ce_mem_last"}}},
+      {"layers", layers}};
   return parse_train_config(j, origin + " (converted)");
 }
 
@@ -61,11 +62,11 @@ struct SnnRun {
 };
 
 SnnRun convert_and_evaluate(const LoadedModel& ann, Network& net, const std::vector<float>& theta,
-                            const ConvertOptions& co, EngineKind engine, const ImageDataset& test,
+                            const ConvertOptions& co, EngineKind engine, const ImageDataset& test, int64_t test_limit,
                             const std::string& origin) {
   SnnRun r;
   r.model = convert_ann(ann.cfg.layers, net, theta, co, origin);
-  r.cfg = snn_config(r.model, ann.cfg, origin);
+  r.cfg = snn_config(r.model, ann.cfg, test_limit, origin);
   auto snn = build_network(r.cfg.layers, r.cfg.network_defaults(), net.input_shape(), origin + " (converted)");
   snn->params() = r.model.params;
   snn->buffers() = r.model.buffers;
@@ -112,7 +113,8 @@ int run_convert(const ConvertCliOptions& o) {
   const EngineKind engine = parse_engine_kind(o.engine);
   if (o.calib_samples < 1) throw ConfigError("--calib-samples " + std::to_string(o.calib_samples) + ", expected >= 1");
   if (!(o.percentile > 0 && o.percentile <= 100))
-    throw ConfigError("--percentile " + std::to_string(o.percentile) + ", expected a number in (0, 100]");
+    throw ConfigError("--percentile " + (std::ostringstream() << o.percentile).str() +
+                      ", expected a number in (0, 100]");
   const std::vector<int> sweep = o.sweep.empty() ? std::vector<int>{} : parse_sweep(o.sweep);
   for (const std::string& path : {o.out, o.report}) {
     if (path.empty()) continue;
@@ -148,11 +150,11 @@ int run_convert(const ConvertCliOptions& o) {
   for (int T : sweep) {
     ConvertOptions ct = co;
     ct.timesteps = T;
-    SnnRun r = convert_and_evaluate(ann, *ann.net, theta, ct, engine, test, o.model);
+    SnnRun r = convert_and_evaluate(ann, *ann.net, theta, ct, engine, test, o.test_limit, o.model);
     print_run(r, ann_ev.accuracy);
     sweep_json.push_back(run_json(r));
   }
-  SnnRun main_run = convert_and_evaluate(ann, *ann.net, theta, co, engine, test, o.model);
+  SnnRun main_run = convert_and_evaluate(ann, *ann.net, theta, co, engine, test, o.test_limit, o.model);
   print_run(main_run, ann_ev.accuracy);
 
   if (!o.out.empty()) {

@@ -15,6 +15,7 @@ namespace spikeforge {
 
 int run_eval(const EvalOptions& o) {
   if (o.threads) set_num_threads(*o.threads);
+  const EngineKind engine = parse_engine_kind(o.engine);
   // Read the stored config first (cheap) to find the data, then validate the data,
   // then build and load: every input is checked before anything is written.
   LoadedModel m = load_model(o.checkpoint, {1, 28, 28}, {o.input_mean, o.input_std, o.data_dir});
@@ -23,9 +24,12 @@ int run_eval(const EvalOptions& o) {
   if (m.net->output_shape().size() != test.num_classes)
     throw ShapeError(o.checkpoint + ": the model has " + std::to_string(m.net->output_shape().size()) +
                      " outputs, expected " + std::to_string(test.num_classes) + " (one per class)");
-  EvalResult ev = evaluate_dataset(*m.net, m.cfg, test, 0xE7A1);
-  std::printf("test_accuracy %.4f  loss %.4f  %lld samples  %.0f samples/s\n", ev.accuracy, ev.loss,
-              (long long)ev.samples, ev.seconds > 0 ? double(ev.samples) / ev.seconds : 0.0);
+  EvalResult ev = evaluate_dataset(*m.net, m.cfg, test, 0xE7A1, engine);
+  std::printf(
+      "test_accuracy %.4f  loss %.4f  %lld samples  %.0f samples/s  engine %s  spikes/sample %.0f  "
+      "synops/sample %.0f\n",
+      ev.accuracy, ev.loss, (long long)ev.samples, ev.seconds > 0 ? double(ev.samples) / ev.seconds : 0.0,
+      engine_name(engine), ev.spikes_per_sample, ev.synops_per_sample);
   if (!o.report.empty()) {
     nlohmann::json report = {
         {"command", "eval"},
@@ -34,7 +38,9 @@ int run_eval(const EvalOptions& o) {
         {"test_loss", ev.loss},
         {"samples", ev.samples},
         {"timesteps", m.cfg.timesteps},
-        {"engine", "dense"},
+        {"engine", engine_name(engine)},
+        {"spikes_per_sample", ev.spikes_per_sample},
+        {"synops_per_sample", ev.synops_per_sample},
         {"eval_seconds", ev.seconds},
         {"samples_per_second", ev.seconds > 0 ? double(ev.samples) / ev.seconds : 0.0},
         {"firing_rate", rates_to_json(ev.rates)},

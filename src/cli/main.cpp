@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   ev->add_option("--checkpoint", eval.checkpoint, "checkpoint (.ckpt) or ONNX model (.onnx)")->required();
   ev->add_option("--data-dir", eval.data_dir, "override the stored data directory");
   ev->add_option("--report", eval.report, "write a JSON report");
+  ev->add_option("--engine", eval.engine, "dense | event (event-driven: only the spikes that occurred)");
   ev->add_option("--threads", eval.threads, "threads for OpenMP and BLAS");
   ev->add_option("--input-mean", eval.input_mean, "ONNX models: subtract from the [0, 1] images first");
   ev->add_option("--input-std", eval.input_std, "ONNX models: then divide by this");
