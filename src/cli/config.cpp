@@ -9,6 +9,7 @@
 
 #include "core/enum_names.h"
 #include "core/error.h"
+#include "data/dataset.h"
 #include "data/image_dataset.h"
 #include "nn/spike_max_pool.h"
 
@@ -151,7 +152,7 @@ const json& table_or_empty(const json& j, const char* key) {
 }
 
 // String-valued choices that are not enums of a module.
-constexpr EnumName<std::string_view> kDatasets[] = {{"fashion-mnist", "fashion-mnist"}};
+constexpr EnumName<std::string_view> kDatasets[] = {{"fashion-mnist", "fashion-mnist"}, {"mnist", "mnist"}};
 constexpr EnumName<std::string_view> kLearners[] = {{"bptt", "bptt"}};
 constexpr EnumName<std::string_view> kNeurons[] = {{"lif", "lif"}, {"if", "if"}};
 constexpr EnumName<std::string_view> kLayerTypes[] = {{"conv2d", "conv2d"},
@@ -181,7 +182,7 @@ auto parse_string_choice(const char* key, const EnumName<std::string_view> (&tab
 void read_data(TrainConfig& c, const json& j, const std::string& origin) {
   ConfigReader r(table_or_empty(j, "data"), c.resolved["data"], origin, "data.");
   c.dataset = r.choice("dataset", "fashion-mnist", parse_string_choice("dataset", kDatasets));
-  c.data_dir = r.string("dir", kDefaultFashionMnistDir);
+  c.data_dir = r.string("dir", default_dataset_dir(c.dataset));
   c.encoder.kind = r.choice("encoder", "direct", parse_encoder_kind);
   c.encoder.rate_gain = r.number("rate_gain", 1.0, 0.0, 1.0, true);
   c.encoder.latency_threshold = r.number("latency_threshold", 0.2, 0.0, 1.0);

@@ -14,6 +14,7 @@
 #include "convert/calibrate.h"
 #include "core/error.h"
 #include "core/threads.h"
+#include "data/dataset.h"
 #include "data/image_dataset.h"
 #include "nn/network_builder.h"
 
@@ -126,8 +127,8 @@ int run_convert(const ConvertCliOptions& o) {
   ModelOptions mo{o.input_mean, o.input_std, o.data_dir};
   LoadedModel ann = load_model(o.model, {1, 28, 28}, mo);
   if (!o.data_dir.empty()) ann.cfg.data_dir = o.data_dir;
-  ImageDataset train = load_fashion_mnist(ann.cfg.data_dir, "train", o.calib_samples);
-  ImageDataset test = load_fashion_mnist(ann.cfg.data_dir, "test", o.test_limit);
+  ImageDataset train = load_image_dataset(ann.cfg.dataset, ann.cfg.data_dir, "train", o.calib_samples);
+  ImageDataset test = load_image_dataset(ann.cfg.dataset, ann.cfg.data_dir, "test", o.test_limit);
   if (!(ann.net->input_shape() == FeatShape{test.C, test.H, test.W}))
     throw ShapeError(o.model + ": the model takes input " + ann.net->input_shape().str() + ", the data is " +
                      FeatShape{test.C, test.H, test.W}.str());

@@ -8,6 +8,7 @@
 #include "cli/report.h"
 #include "core/error.h"
 #include "core/threads.h"
+#include "data/dataset.h"
 #include "data/image_dataset.h"
 #include "io/checkpoint.h"
 
@@ -20,7 +21,7 @@ int run_eval(const EvalOptions& o) {
   // then build and load: every input is checked before anything is written.
   LoadedModel m = load_model(o.checkpoint, {1, 28, 28}, {o.input_mean, o.input_std, o.data_dir});
   if (!o.data_dir.empty()) m.cfg.data_dir = o.data_dir;
-  ImageDataset test = load_fashion_mnist(m.cfg.data_dir, "test", m.cfg.test_limit);
+  ImageDataset test = load_image_dataset(m.cfg.dataset, m.cfg.data_dir, "test", m.cfg.test_limit);
   if (m.net->output_shape().size() != test.num_classes)
     throw ShapeError(o.checkpoint + ": the model has " + std::to_string(m.net->output_shape().size()) +
                      " outputs, expected " + std::to_string(test.num_classes) + " (one per class)");

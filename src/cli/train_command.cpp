@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/threads.h"
 #include "data/batcher.h"
+#include "data/dataset.h"
 #include "data/encoder.h"
 #include "io/checkpoint.h"
 #include "learn/bptt.h"
@@ -69,8 +70,8 @@ int run_train(const TrainOptions& o) {
   // Validate everything first: config, data, resume checkpoint, output dir.
   TrainConfig cfg = load_config(o);
   set_num_threads(cfg.threads);
-  ImageDataset train = load_fashion_mnist(cfg.data_dir, "train", cfg.train_limit);
-  ImageDataset test = load_fashion_mnist(cfg.data_dir, "test", cfg.test_limit);
+  ImageDataset train = load_image_dataset(cfg.dataset, cfg.data_dir, "train", cfg.train_limit);
+  ImageDataset test = load_image_dataset(cfg.dataset, cfg.data_dir, "test", cfg.test_limit);
   if (train.count < cfg.batch_size)
     throw ConfigError(o.config + ": batch_size = " + std::to_string(cfg.batch_size) + ", expected at most the " +
                       std::to_string(train.count) + " training images");
