@@ -9,12 +9,17 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <vector>
 
 #include "cli/commands.h"
 #include "cli/config.h"
+#include "cli/bench_sparse.h"
 #include "cli/report.h"
+#include "cli/timing.h"
 #include "core/blas.h"
+#include "core/blas_kernel.h"
+#include "core/error.h"
 #include "core/rng.h"
 #include "core/tensor.h"
 #include "core/threads.h"
@@ -24,17 +29,11 @@
 namespace spikeforge {
 namespace {
 
-template <class F>
-double median_ms(int repeats, F&& f) {
-  f();  // warm-up: first-touch pages, BLAS buffers
-  std::vector<double> ms;
-  for (int i = 0; i < repeats; ++i) {
-    auto t0 = std::chrono::steady_clock::now();
-    f();
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-  }
-  std::nth_element(ms.begin(), ms.begin() + ms.size() / 2, ms.end());
-  return ms[ms.size() / 2];
+// Validate first: the report's directory must exist before minutes of timing.
+void check_report_path(const std::string& path) {
+  const auto dir = std::filesystem::path(path).parent_path();
+  if (!dir.empty() && !std::filesystem::is_directory(dir))
+    throw ConfigError("--report " + path + ": directory " + dir.string() + " does not exist");
 }
 
 double blas_gflops(int repeats) {
@@ -97,6 +96,7 @@ nlohmann::json run_workload(const Workload& w, double gflops, int repeats) {
   cfg.layers = w.layers;
   cfg.loss.kind = LossKind::CeCount;
   auto net = build_network(cfg.layers, cfg.network_defaults(), w.input, std::string("bench ") + w.name);
+  net->set_input_spikes(true);  // Bernoulli input
   Rng rng(42);
   net->init_params(InitKind::KaimingUniform, rng);
   BpttLearner learner(*net, cfg.loss, cfg.optimizer);
@@ -126,16 +126,17 @@ nlohmann::json run_workload(const Workload& w, double gflops, int repeats) {
 
 int run_bench(const BenchOptions& o) {
   if (o.threads) set_num_threads(*o.threads);
+  if (!o.report.empty()) check_report_path(o.report);
   const double gflops = blas_gflops(o.repeats);
-  std::printf("blas sgemm 2048^3: %.1f GFLOP/s on %d threads (median of %d)\n", gflops, num_threads(), o.repeats);
+  std::printf("blas sgemm 2048^3: %.1f GFLOP/s on %d threads, OpenBLAS core %s (median of %d)\n", gflops,
+              num_threads(), blas_core_name(), o.repeats);
   nlohmann::json workloads = nlohmann::json::array();
   for (const Workload& w : standard_workloads()) workloads.push_back(run_workload(w, gflops, o.repeats));
-  if (!o.report.empty())
-    write_report(o.report, {{"command", "bench"},
-                            {"blas_gflops", gflops},
-                            {"threads", num_threads()},
-                            {"repeats", o.repeats},
-                            {"workloads", workloads}});
+  nlohmann::json report = {{"command", "bench"},      {"blas_gflops", gflops},  {"blas_core", blas_core_name()},
+                           {"threads", num_threads()}, {"repeats", o.repeats}, {"workloads", workloads}};
+  if (o.sparse) report.update(run_sparse_bench({o.repeats, o.data_dir, o.sparse_limit, o.sparse_limit / 6}));
+  report["peak_rss_mb"] = peak_rss_mb();
+  if (!o.report.empty()) write_report(o.report, report);
   return 0;
 }
 

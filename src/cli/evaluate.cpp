@@ -32,10 +32,11 @@ EvalResult evaluate_dataset(Network& net, const TrainConfig& cfg, const ImageDat
   const int T = cfg.timesteps, Bmax = cfg.batch_size, Tin = encoded_steps(cfg.encoder.kind, T);
   const int64_t F = ds.features();
   const int K = static_cast<int>(net.output_shape().size());
-  const bool input_spikes = cfg.encoder.kind != EncoderKind::Direct;
+  const bool input_spikes = encoder_emits_spikes(cfg.encoder.kind);
   Batcher batches(ds.count, Bmax, /*shuffle=*/false, /*drop_last=*/false, cfg.seed);
   batches.start_epoch(0);
-  Tensor x({Bmax, F}), enc({Tin, Bmax, F});
+  const int64_t Fs = F / (sequence_steps(cfg.encoder.kind, ds.H, ds.W) ? T : 1);  // sequential: F / T per step
+  Tensor x({Bmax, F}), enc({Tin, Bmax, Fs});
   std::vector<int> y(Bmax);
   Rng rng = Rng(cfg.seed).derive(key);
   DenseEngine dense(net, input_spikes);

@@ -1,5 +1,7 @@
 #include "data/spike_dataset.h"
 
+#include "data/encoder.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -76,7 +78,7 @@ SpikeDataset latency_code(const ImageDataset& images, const LatencyCodeParams& p
     for (int64_t f = 0; f < F; ++f) {
       // t = tau_eff * ln(x / (x - theta)) for x > theta, else no spike.
       if (x[f] > p.theta) {
-        t[f] = static_cast<float>(tau * std::log(double(x[f]) / (double(x[f]) - theta)));
+        t[f] = static_cast<float>(latency_log_time(x[f], theta, tau));
         order[fired++] = static_cast<uint16_t>(f);
       }
     }

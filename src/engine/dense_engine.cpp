@@ -29,12 +29,13 @@ void reset_spike_counts(Network& net) {
   for (auto& l : net.layers()) l->reset_spike_count();
 }
 
-std::vector<char> spike_fed_synapses(const Network& net, bool input_spikes) {
+std::vector<char> spike_fed_synapses(Network& net, bool input_spikes) {
+  net.set_input_spikes(input_spikes);
   std::vector<char> fed(net.layers().size(), 0);
   for (size_t i = 0; i < net.layers().size(); ++i) {
     const Layer& l = *net.layers()[i];
     const bool synapse = dynamic_cast<const Conv2d*>(&l) || dynamic_cast<const Linear*>(&l);
-    fed[i] = synapse && emits_spikes(net, net.inputs_of(int(i))[0], input_spikes);
+    fed[i] = synapse && net.emits_spikes(net.inputs_of(int(i))[0]);
   }
   return fed;
 }

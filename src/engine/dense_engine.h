@@ -21,7 +21,8 @@ void reset_spike_counts(Network& net);
 
 // The synaptic nodes (conv2d, linear) whose input is spikes: the ones that
 // the event engine computes event by event and whose SynOps both engines count.
-std::vector<char> spike_fed_synapses(const Network& net, bool input_spikes);
+// Also tells the network whether its input is spikes (Network::set_input_spikes).
+std::vector<char> spike_fed_synapses(Network& net, bool input_spikes);
 
 class DenseEngine {
  public:

@@ -108,13 +108,4 @@ double EventSynapse::run(const float* x, int64_t images, float* y) {
   return ops;
 }
 
-bool emits_spikes(const Network& net, int node, bool input_spikes) {
-  if (node == Network::kInput) return input_spikes;
-  const Layer& l = *net.layers()[node];
-  if (l.spiking() || l.kind() == "spike_maxpool") return true;
-  if (l.kind() == "flatten" || l.kind() == "dropout" || l.kind() == "maxpool2d")
-    return emits_spikes(net, net.inputs_of(node)[0], input_spikes);
-  return false;
-}
-
 }  // namespace spikeforge

@@ -41,9 +41,4 @@ class EventSynapse {
   std::vector<int> taps_;    // [H, W] valid kernel taps per input position (linear: 1)
 };
 
-// True when node's output holds only 0 and 1 (spiking layers, and max pooling,
-// flattening or eval-mode dropout of such outputs); input_spikes says whether
-// the network input is spikes.
-bool emits_spikes(const class Network& net, int node, bool input_spikes);
-
 }  // namespace spikeforge

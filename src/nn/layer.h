@@ -61,6 +61,9 @@ class Layer {
   virtual int arity() const { return 1; }
   virtual void forward_multi(const float* const* in, float* out, bool train) { forward(in[0], out, train); }
   virtual void backward_multi(const float* dout, float* const* din) { backward(dout, din[0]); }
+  // The network tells each layer whether its (first) input holds only 0 and 1
+  // (spikes), so synaptic layers can use event/bit paths (nn/linear.h).
+  virtual void set_spike_input(bool) {}
   // A view's output is its input's bytes (Flatten): the network may give it
   // its input's buffers and skip its forward and backward.
   virtual bool is_view() const { return false; }

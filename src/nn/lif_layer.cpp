@@ -30,15 +30,8 @@ void LifLayer::forward(const float* in, float* out, bool) {
 template <ResetKind R>
 static void backward_with(const LifNeuron<R>& m, const SpikingParams& p, const float* v, const float* dout, int Tin,
                           int T, int64_t n, float* din) {
-  const float w = p.surrogate_width;
-  switch (p.surrogate) {
-    case SurrogateKind::FastSigmoid:
-      return lif_backward_scan(m, SurrogateFastSigmoid{w}, v, dout, Tin, T, n, din);
-    case SurrogateKind::Arctan:
-      return lif_backward_scan(m, SurrogateArctan{w}, v, dout, Tin, T, n, din);
-    case SurrogateKind::Triangle:
-      return lif_backward_scan(m, SurrogateTriangle{w}, v, dout, Tin, T, n, din);
-  }
+  visit_surrogate(p.surrogate, p.surrogate_width, p.surrogate_band,
+                  [&](auto g) { lif_backward_scan(m, g, v, dout, Tin, T, n, din); });
 }
 
 void LifLayer::backward(const float* dout, float* din) {

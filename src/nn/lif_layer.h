@@ -13,6 +13,7 @@ struct SpikingParams {
   LifParams lif;
   SurrogateKind surrogate = SurrogateKind::Arctan;
   float surrogate_width = 0.5f;
+  float surrogate_band = 0.f;  // > 0: the gradient is zero where |v - theta| >= band
 };
 
 class LifLayer : public Layer {

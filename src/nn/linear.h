@@ -3,14 +3,35 @@
 //   backward: dW[O, I] += dy[R, O]^T x[R, I]
 //             db[O]    += sum_r dy[r, O]
 //             dx[R, I]  = dy[R, O] W[O, I]
-// Weight layout [out, in] as PyTorch's nn.Linear. Cache: the input (by pointer).
+// Weight layout [out, in] as PyTorch's nn.Linear.
+//
+// Spike input (set_spike_input(true): every input is 0 or 1). The input is
+// packed into bits (nn/spike_bits.h), and at a measured density below the
+// crossover the products use the spikes only:
+//   forward:  y[r, :] = b + sum_{i : x[r, i] = 1} Wt[i, :]         Wt = W^T [I, O], refreshed per forward
+//   backward: dWt[i, :] += sum_{r : x[r, i] = 1} dy[r, :],  dW += dWt^T
+// (nnz * O adds instead of R * I * O MACs); above it, BLAS as for analog input.
+// Both paths compute the same sums in a different order, so they agree to
+// float rounding, and bit for bit when the sums are exact (dyadic weights).
+// The path depends only on the data (the density), so runs stay deterministic.
+// Cache: the input spikes as bits (R * I / 8 bytes), plus the input pointer
+// for the BLAS path; analog input: the pointer only.
 #pragma once
+#include "core/tensor.h"
 #include "nn/layer.h"
+#include "nn/spike_bits.h"
 
 namespace spikeforge {
 
+// Which synaptic kernel a spike-fed layer uses.
+enum class SynapsePath { Auto, Dense, Sparse };
+
 class Linear : public Layer {
  public:
+  // Below this spike density the spike path is faster (measured with
+  // `spikeforge bench --sparse`, see BENCHMARKS.md).
+  static constexpr double kDefaultCrossover = 0.15;
+
   Linear(FeatShape in, int out_features, bool bias = true);
   std::string kind() const override { return "linear"; }
   int64_t param_count() const override { return int64_t(O_) * I_ + (bias_ ? O_ : 0); }
@@ -22,11 +43,28 @@ class Linear : public Layer {
   float* weight() { return W_; }  // [O, I]
   float* bias() { return b_; }    // [O] or nullptr
 
+  void set_spike_input(bool s) override { spike_input_ = s; }
+  bool spike_input() const { return spike_input_; }
+  void set_path(SynapsePath p, double crossover = kDefaultCrossover) { path_ = p, crossover_ = crossover; }
+  // The last forward's input density and whether it took the spike path.
+  double last_density() const { return density_; }
+  bool last_sparse() const { return sparse_; }
+  size_t cache_bytes() const { return spike_input_ ? bits_.bytes() : 0; }
+  const SpikeBits& input_bits() const { return bits_; }  // of the last forward (spike input)
+
  private:
   int I_, O_;
   bool bias_;
   float *W_ = nullptr, *b_ = nullptr, *dW_ = nullptr, *db_ = nullptr;
+  void forward_spikes(float* out);
+  void backward_weights_spikes(const float* dout);
+
   const float* x_ = nullptr;  // cached input [Tin*B, I]
+  bool spike_input_ = false, sparse_ = false;
+  SynapsePath path_ = SynapsePath::Auto;
+  double crossover_ = kDefaultCrossover, density_ = 1;
+  SpikeBits bits_;  // [Tin*B, I] the input spikes
+  Tensor wt_;       // [I, O] W^T (forward) or dW^T partials (backward)
 };
 
 }  // namespace spikeforge

@@ -56,6 +56,20 @@ void Network::finalize() {
   written_.assign(n, 0);
   steps_.assign(n, 0);
   finalized_ = true;
+  set_input_spikes(false);
+}
+
+bool Network::emits_spikes(int node) const {
+  if (node == kInput) return input_spikes_;
+  const Layer& l = *layers_[node];
+  if (l.spiking() || l.kind() == "spike_maxpool") return true;
+  if (l.kind() == "flatten" || l.kind() == "dropout" || l.kind() == "maxpool2d") return emits_spikes(inputs_[node][0]);
+  return false;
+}
+
+void Network::set_input_spikes(bool spikes) {
+  input_spikes_ = spikes;
+  for (size_t i = 0; i < layers_.size(); ++i) layers_[i]->set_spike_input(emits_spikes(inputs_[i][0]));
 }
 
 void Network::init_params(InitKind kind, Rng& rng) {

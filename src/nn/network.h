@@ -39,6 +39,16 @@ class Network {
   void prepare(int Tin, int T, int B);
   // x [Tin, B, in] -> output of the last node [T_out, B, out] (valid until the next forward).
   const float* forward(const float* x, bool train);
+  // True when node's output holds only 0 and 1: spiking layers, spike max
+  // pooling, and max pooling, flattening or dropout of such outputs;
+  // kInput when the input is spikes (set_input_spikes).
+  bool emits_spikes(int node) const;
+  // Whether the network input is spikes (rate or latency coding); tells every
+  // layer whether its input is spikes (Layer::set_spike_input). finalize()
+  // assumes analog input.
+  void set_input_spikes(bool spikes);
+  bool input_spikes() const { return input_spikes_; }
+
   // Runs node i alone on its inputs' current outputs (x: the network input);
   // forward() is this for every node. Engines that compute some nodes their
   // own way (engine/event_engine.h) call it for the others.
@@ -79,7 +89,7 @@ class Network {
   std::vector<int> steps_;            // node -> output steps
   Tensor scratch_;                    // a second consumer's din, before it is added
   int Tin_ = 0, B_ = 0;
-  bool finalized_ = false;
+  bool finalized_ = false, input_spikes_ = false;
 };
 
 }  // namespace spikeforge

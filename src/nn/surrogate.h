@@ -11,6 +11,11 @@
 //
 // `smooth` is the function whose derivative g is; tests use it for finite
 // differences of a network whose spikes are replaced by S.
+//
+// banded (any of them, band > 0; Perez-Nieves & Goodman 2021):
+//       g_band(u) = g(u) if |u| < band, else 0
+// so only neurons near threshold carry gradient: the sparse backward
+// (nn/sparse_spiking_linear.h) visits just those.
 #pragma once
 #include <cmath>
 #include <numbers>
@@ -52,5 +57,32 @@ struct SurrogateTriangle {
     return u < 0 ? -v : v;
   }
 };
+
+template <class S>
+struct SurrogateBanded {
+  S s;
+  float band;
+  float grad(float u) const { return std::fabs(u) < band ? s.grad(u) : 0.f; }
+};
+
+// Calls f(g) with the surrogate of `kind` and width w (banded when band > 0):
+// the one switch over surrogates, taken outside the loops.
+template <class F>
+void visit_surrogate(SurrogateKind kind, float w, float band, F&& f) {
+  auto go = [&](auto g) {
+    if (band > 0)
+      f(SurrogateBanded<decltype(g)>{g, band});
+    else
+      f(g);
+  };
+  switch (kind) {
+    case SurrogateKind::FastSigmoid:
+      return go(SurrogateFastSigmoid{w});
+    case SurrogateKind::Arctan:
+      return go(SurrogateArctan{w});
+    case SurrogateKind::Triangle:
+      return go(SurrogateTriangle{w});
+  }
+}
 
 }  // namespace spikeforge

@@ -1,0 +1,24 @@
+#include "nn/spike_bits.h"
+
+namespace spikeforge {
+
+int64_t SpikeBits::pack(const float* x, int64_t R, int64_t N) {
+  R_ = R, N_ = N, W_ = (N + 63) / 64;
+  if (bits_.size() < size_t(R * W_)) bits_.resize(size_t(R * W_));
+  int64_t count = 0;
+#pragma omp parallel for reduction(+ : count) schedule(static)
+  for (int64_t r = 0; r < R; ++r) {
+    const float* xr = x + r * N;
+    uint64_t* w = bits_.data() + r * W_;
+    for (int64_t k = 0; k < W_; ++k) {
+      uint64_t b = 0;
+      const int64_t lo = k * 64, n = N - lo < 64 ? N - lo : 64;
+      for (int64_t j = 0; j < n; ++j) b |= uint64_t(xr[lo + j] != 0.f) << j;
+      w[k] = b;
+      count += __builtin_popcountll(b);
+    }
+  }
+  return count;
+}
+
+}  // namespace spikeforge

@@ -1,0 +1,119 @@
+// Spike paths of the synaptic layers against the BLAS path on the same
+// inputs: bit for bit where every sum is exact (weights k / 64 with small
+// integers k, so any order of adding gives the same float), and to rounding
+// for general weights. Plus the bit packing against a hand count.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <vector>
+
+#include "../check_close.h"
+#include "core/rng.h"
+#include "nn/linear.h"
+#include "nn/spike_bits.h"
+
+using namespace spikeforge;
+using spikeforge::test::all_close;
+
+namespace {
+
+struct PathRun {
+  std::vector<float> y, dW, dx;
+};
+
+// One forward and backward of a spike-fed Linear on a forced path.
+PathRun run_linear(SynapsePath path, const std::vector<float>& params, const std::vector<float>& x,
+                   const std::vector<float>& dy, int I, int O, int R) {
+  Linear l({I, 1, 1}, O);
+  std::vector<float> p = params, g(params.size(), 0.f);
+  l.bind(p.data(), g.data());
+  l.set_spike_input(true);
+  l.set_path(path);
+  l.prepare(R, R, 1);
+  PathRun r;
+  r.y.resize(size_t(R) * O);
+  r.dx.resize(size_t(R) * I);
+  l.forward(x.data(), r.y.data(), true);
+  EXPECT_EQ(l.last_sparse(), path == SynapsePath::Sparse);
+  l.backward(dy.data(), r.dx.data());
+  r.dW = g;
+  return r;
+}
+
+std::vector<float> spikes(size_t n, double density, Rng& rng) {
+  std::vector<float> x(n);
+  for (auto& v : x) v = rng.uniform() < density ? 1.f : 0.f;
+  return x;
+}
+
+}  // namespace
+
+TEST(SpikeBits, PacksAndIteratesInOrder) {
+  std::vector<float> x(2 * 130, 0.f);
+  const std::vector<int> on0 = {0, 63, 64, 129}, on1 = {5, 100};
+  for (int i : on0) x[i] = 1.f;
+  for (int i : on1) x[130 + i] = 1.f;
+  SpikeBits b;
+  EXPECT_EQ(b.pack(x.data(), 2, 130), 6);
+  EXPECT_EQ(b.words_per_row(), 3);
+  EXPECT_EQ(b.bytes(), size_t(2 * 3 * 8));
+  std::vector<int> got;
+  b.for_each(0, [&](int64_t i) { got.push_back(int(i)); });
+  EXPECT_EQ(got, on0);
+  got.clear();
+  b.for_each(1, [&](int64_t i) { got.push_back(int(i)); });
+  EXPECT_EQ(got, on1);
+}
+
+// Weights and gradients k / 64 with |k| <= 8 and few terms: every partial sum
+// is exact, so the spike path must equal BLAS bit for bit (forward, dW; dx is BLAS in both).
+TEST(SparseLinear, SpikePathEqualsBlasExactlyOnDyadicValues) {
+  const int I = 200, O = 70, R = 9;  // O not a multiple of the 64-wide block
+  Rng rng(1);
+  std::vector<float> params(size_t(O) * I + O), dy(size_t(R) * O);
+  for (auto& v : params) v = float(int(rng.below(17)) - 8) / 64.f;
+  for (auto& v : dy) v = float(int(rng.below(17)) - 8) / 64.f;
+  for (double density : {0.01, 0.05, 0.3}) {
+    const std::vector<float> x = spikes(size_t(R) * I, density, rng);
+    PathRun dense = run_linear(SynapsePath::Dense, params, x, dy, I, O, R);
+    PathRun sparse = run_linear(SynapsePath::Sparse, params, x, dy, I, O, R);
+    EXPECT_EQ(std::memcmp(dense.y.data(), sparse.y.data(), dense.y.size() * 4), 0) << "forward, density " << density;
+    EXPECT_EQ(std::memcmp(dense.dW.data(), sparse.dW.data(), dense.dW.size() * 4), 0) << "dW, density " << density;
+    EXPECT_EQ(std::memcmp(dense.dx.data(), sparse.dx.data(), dense.dx.size() * 4), 0) << "dx, density " << density;
+  }
+}
+
+// General float weights: the same sums in another order, equal to rounding
+// (|sum| <= ~30 terms of |w| <= 1: float32 error < 1e-5 absolute).
+TEST(SparseLinear, SpikePathEqualsBlasToRounding) {
+  const int I = 300, O = 130, R = 16;
+  Rng rng(2);
+  std::vector<float> params(size_t(O) * I + O), dy(size_t(R) * O);
+  for (auto& v : params) v = rng.uniform(-1.f, 1.f);
+  for (auto& v : dy) v = rng.uniform(-1.f, 1.f);
+  const std::vector<float> x = spikes(size_t(R) * I, 0.08, rng);
+  PathRun dense = run_linear(SynapsePath::Dense, params, x, dy, I, O, R);
+  PathRun sparse = run_linear(SynapsePath::Sparse, params, x, dy, I, O, R);
+  EXPECT_TRUE(all_close("forward", sparse.y, dense.y, 1e-5, 1e-6));
+  EXPECT_TRUE(all_close("dW", sparse.dW, dense.dW, 1e-5, 1e-6));
+}
+
+// Auto picks by measured density: the spike path below the crossover, BLAS above.
+TEST(SparseLinear, AutoChoosesByDensity) {
+  const int I = 128, O = 8, R = 10;
+  Linear l({I, 1, 1}, O);
+  std::vector<float> p(size_t(O) * I + O, 0.f), g(p.size(), 0.f);
+  l.bind(p.data(), g.data());
+  l.set_spike_input(true);
+  l.set_path(SynapsePath::Auto, 0.1);
+  l.prepare(R, R, 1);
+  Rng rng(3);
+  std::vector<float> y(size_t(R) * O);
+  const std::vector<float> lo = spikes(size_t(R) * I, 0.02, rng), hi = spikes(size_t(R) * I, 0.5, rng);
+  l.forward(lo.data(), y.data(), false);
+  EXPECT_TRUE(l.last_sparse());
+  EXPECT_LT(l.last_density(), 0.1);
+  l.forward(hi.data(), y.data(), false);
+  EXPECT_FALSE(l.last_sparse());
+  EXPECT_EQ(l.cache_bytes(), size_t(R) * 2 * 8);  // 128 inputs = 2 words per row: 1 bit per spike
+}
