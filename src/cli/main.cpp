@@ -27,7 +27,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   TrainOptions train;
-  auto* tr = app.add_subcommand("train", "train a network from a TOML config (surrogate-gradient BPTT)");
+  auto* tr = app.add_subcommand(
+      "train", "train a network from a TOML config (surrogate-gradient BPTT or a local plasticity rule)");
   tr->add_option("--config", train.config, "config file (TOML)")->required();
   tr->add_option("--epochs", train.epochs, "override epochs");
   tr->add_option("--data-dir", train.data_dir, "override data.dir");
@@ -82,6 +83,18 @@ int main(int argc, char** argv) {
   be->add_option("--report", bench.report, "write a JSON report");
   be->add_option("--threads", bench.threads, "threads for OpenMP and BLAS");
   be->add_option("--repeats", bench.repeats, "timed repetitions per measurement (median)")->check(CLI::Range(1, 1000));
+  be->add_flag("--sparse", bench.sparse,
+               "also: sparse vs dense forward by density, spike cache, sparse-backward epoch");
+  be->add_option("--sparse-limit", bench.sparse_limit, "training images for --sparse's epoch comparison (default all)");
+  be->add_option("--data-dir", bench.data_dir, "Fashion-MNIST directory (--sparse)");
+
+  PlotOptions plot;
+  auto* pl = app.add_subcommand("plot", "draw the receptive fields of a plasticity-trained checkpoint as a PNG grid");
+  pl->add_option("--checkpoint", plot.checkpoint, "checkpoint of learner = stdp | vdsp | rstdp | desire")->required();
+  pl->add_option("--out", plot.out, "PNG file to write")->required();
+  pl->add_option("--scale", plot.scale, "pixels per weight (default 2)");
+  pl->add_option("--columns", plot.columns, "fields per row (default ceil(sqrt(count)))");
+  pl->add_option("--max-fields", plot.max_fields, "draw only the first N fields");
 
   try {
     app.parse(argc, argv);
@@ -99,6 +112,7 @@ int main(int argc, char** argv) {
     if (*im) return run_import(import);
     if (*cv) return run_convert(conv);
     if (*be) return run_bench(bench);
+    if (*pl) return run_plot(plot);
   } catch (const InternalError& e) {
     return fail("internal error: ", e.what(), 3);
   } catch (const Error& e) {

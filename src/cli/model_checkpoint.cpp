@@ -1,5 +1,6 @@
 #include "cli/model_checkpoint.h"
 
+#include "cli/deep_training.h"
 #include "core/error.h"
 #include "io/checkpoint.h"
 #include "nn/network_builder.h"
@@ -41,7 +42,9 @@ LoadedModel load_model_checkpoint(const std::string& path, FeatShape input) {
     throw InputError(path + ": corrupt checkpoint: config or meta section is not valid JSON");
   }
   m.cfg = parse_train_config(cfg_json, path + " (stored config)");
-  m.net = build_network(m.cfg.layers, m.cfg.network_defaults(), input, path + " (stored config)");
+  m.net = build_network(m.cfg.layers, m.cfg.network_defaults(),
+                        network_input_shape(m.cfg, input.C, input.H, input.W, path + " (stored config)"),
+                        path + " (stored config)");  // sequential encoders: a row or pixel per step
   load_weights(*m.net, ck.floats("params", path), ck.floats("buffers", path), path);
   if (ck.sections.count("optimizer")) m.optimizer_state = ck.floats("optimizer", path);
   return m;

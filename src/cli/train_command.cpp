@@ -5,8 +5,10 @@
 
 #include "cli/commands.h"
 #include "cli/config.h"
+#include "cli/deep_training.h"
 #include "cli/evaluate.h"
 #include "cli/model_checkpoint.h"
+#include "cli/plasticity_train.h"
 #include "cli/progress.h"
 #include "cli/report.h"
 #include "core/error.h"
@@ -16,8 +18,10 @@
 #include "data/encoder.h"
 #include "io/checkpoint.h"
 #include "learn/bptt.h"
+#include "learn/dale_projection.h"
 #include "learn/schedule.h"
 #include "nn/dropout.h"
+#include "nn/init.h"
 #include "nn/network_builder.h"
 
 namespace spikeforge {
@@ -69,27 +73,34 @@ std::string rates_str(const FiringRates& rates) {
 int run_train(const TrainOptions& o) {
   // Validate everything first: config, data, resume checkpoint, output dir.
   TrainConfig cfg = load_config(o);
+  if (is_plasticity_learner(cfg.learner)) return run_plasticity_train(o, cfg);  // local rules: own loop
   set_num_threads(cfg.threads);
   ImageDataset train = load_image_dataset(cfg.dataset, cfg.data_dir, "train", cfg.train_limit);
   ImageDataset test = load_image_dataset(cfg.dataset, cfg.data_dir, "test", cfg.test_limit);
   if (train.count < cfg.batch_size)
     throw ConfigError(o.config + ": batch_size = " + std::to_string(cfg.batch_size) + ", expected at most the " +
                       std::to_string(train.count) + " training images");
-  auto net = build_network(cfg.layers, cfg.network_defaults(), {train.C, train.H, train.W}, o.config);
+  auto net = build_network(cfg.layers, cfg.network_defaults(),
+                           network_input_shape(cfg, train.C, train.H, train.W, o.config), o.config);
+  net->set_input_spikes(encoder_emits_spikes(cfg.encoder.kind));  // rate/latency codes are spikes
   if (net->output_shape().size() != train.num_classes)
     throw ShapeError(o.config + ": the last layer has " + std::to_string(net->output_shape().size()) +
                      " outputs, expected " + std::to_string(train.num_classes) + " (one per class)");
   Rng init_rng = Rng(cfg.seed).derive(7);
   net->init_params(cfg.init, init_rng);
-  BpttLearner learner(*net, cfg.loss, cfg.optimizer);
+  scale_synaptic_weights(*net, cfg.init_gain);
+  const nlohmann::json fluct =  // cli/deep_training.h
+      cfg.fluctuation_init && o.resume.empty() ? run_fluctuation_init(*net, cfg, train) : nlohmann::json();
+  BpttLearner learner(*net, cfg.loss, cfg.optimizer, cfg.bptt);
+  DaleProjection dale(*net);  // Dale's law: signs restored after every optimiser step
   int first_epoch = o.resume.empty() ? 0 : resume_from(o.resume, *net, learner, cfg);
   std::filesystem::create_directories(o.out);
 
   const int T = cfg.timesteps, B = cfg.batch_size, Tin = encoded_steps(cfg.encoder.kind, T);
-  const int64_t F = train.features();
+  const int64_t F = train.features(), Fs = F / (sequence_steps(cfg.encoder.kind, train.H, train.W) ? T : 1);
   Batcher batches(train.count, B, /*shuffle=*/true, /*drop_last=*/true, cfg.seed);
   const int64_t steps_per_epoch = batches.num_batches(), total_steps = steps_per_epoch * cfg.epochs;
-  Tensor x({B, F}), enc({Tin, B, F});
+  Tensor x({B, F}), enc({Tin, B, Fs});
   std::vector<int> y(B);
   std::fprintf(stderr, "train: %s, %lld parameters, T=%d, batch %d, %d threads\n", o.config.c_str(),
                (long long)net->params().size(), T, B, num_threads());
@@ -110,6 +121,7 @@ int run_train(const TrainOptions& o) {
       const int64_t k = int64_t(epoch) * steps_per_epoch + i;
       const float lr = scheduled_lr(cfg.schedule, cfg.lr, k, total_steps, steps_per_epoch);
       LossResult r = learner.step(enc.data(), Tin, T, B, y.data(), lr);
+      if (dale.active()) dale.project();
       loss_sum += r.loss;
       correct += r.correct;
       progress.update(int64_t(i + 1) * B);
@@ -141,13 +153,15 @@ int run_train(const TrainOptions& o) {
       {"firing_rate", rates_to_json(ev.rates)},
       {"peak_rss_mb", peak_rss_mb()},
       {"learner", cfg.learner},
-      {"neuron", cfg.neuron},
-      {"init", init_name(cfg.init)},
+      {"neuron", neuron_label(*net, cfg)},
+      {"init", init_label(cfg)},
       {"threads", num_threads()},
       {"parameters", net->params().size()},
       {"checkpoint", ckpt_path},
       {"config", cfg.resolved},
   };
+  if (!fluct.is_null()) report["fluctuation_init"] = fluct;
+  if (dale.active()) report["dale_violations"] = dale.violations();
   write_report(o.out + "/report.json", report);
   if (!o.report.empty()) write_report(o.report, report);
   std::printf("test_accuracy %.4f  train_seconds %.1f  report %s/report.json\n", ev.accuracy, train_seconds,

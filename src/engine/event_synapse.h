@@ -36,9 +36,10 @@ class EventSynapse {
   bool conv_ = false;
   int O_ = 0, C_ = 0, H_ = 0, W_ = 0, K_ = 1, S_ = 1, P_ = 0, Ho_ = 1, Wo_ = 1;
   int64_t in_size_ = 0;
-  std::vector<float> Wt_;    // [I, O] or [C, K, K, O]
-  std::vector<float> bias_;  // [O]
-  std::vector<int> taps_;    // [H, W] valid kernel taps per input position (linear: 1)
+  std::vector<float> Wt_;                    // [I, O] or [C, K, K, O]
+  std::vector<float> bias_;                  // [O]
+  std::vector<int> taps_;                    // [H, W] valid kernel taps per input position (linear: 1)
+  std::vector<std::vector<float>> scratch_;  // per thread: the channels-last accumulator
 };
 
 }  // namespace spikeforge

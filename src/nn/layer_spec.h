@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "nn/lif_layer.h"
+#include "nn/neuron_model.h"
 
 namespace spikeforge {
 
@@ -28,6 +29,14 @@ struct LayerSpec {
   float k = 0.f;                      // ilif: membrane amplification (threshold: `threshold`)
   float factor = 1.f;                 // scale
   std::string mode;                   // spike_maxpool: "msb_first" | "count"
+  // Deep and recurrent training (nn/deep_layer_factory.h, nn/residual_block.h):
+  std::string neuron;                // recurrent, resblock: neuron model ("lif", "alif", ...; empty: lif)
+  NeuronOverrides neuron_overrides;  // alif/ahp/cuba/plif/lif/recurrent: per-layer model parameters
+  bool dale = false;                 // linear, recurrent: Dale's law on the weights reading a population
+  float excitatory = 0.8f;           // its excitatory fraction
+  std::string skip, norm;            // resblock: skip connection kind, normalisation layer type
+  std::string op;                    // sew: "add" | "and" | "iand"
+  float bn_alpha = 1.f;              // tdbn: normalise to alpha * threshold
 };
 
 // What every spiking layer shares unless its spec overrides it, and the seed
@@ -35,6 +44,9 @@ struct LayerSpec {
 struct NetworkDefaults {
   SpikingParams spiking;
   uint64_t seed = 0;
+  NeuronModelParams model;       // alif/ahp/cuba/plif/recurrent parameters (nn/neuron_model.h)
+  int timesteps = 0;             // T the network is built for (bntt keeps one set of statistics per step)
+  bool sparse_backward = false;  // linear -> lif pairs become nn/sparse_spiking_linear.h
 };
 
 }  // namespace spikeforge

@@ -103,20 +103,28 @@ void Network::prepare(int Tin, int T, int B) {
     if (consumers_[i] > 1) scratch = std::max(scratch, numel);
     if (aliases_input(i)) {
       acts_[i] = Tensor();
-      dacts_[i] = Tensor();
       act_[i] = act_[inputs_[i][0]];
-      dact_[i] = dact_[inputs_[i][0]];
       continue;
     }
     Shape s{steps_[i], B, layers_[i]->out_shape().size()};
-    if (!(acts_[i].shape() == s)) {
-      acts_[i].resize(s);
-      dacts_[i].resize(s);
-    }
+    if (!(acts_[i].shape() == s)) acts_[i].resize(s);
     act_[i] = acts_[i].data();
-    dact_[i] = dacts_[i].data();
   }
   if (scratch_.numel() < scratch) scratch_.resize({scratch});
+}
+
+// Gradient buffers shaped like the activations, made on the first backward
+// after a prepare: inference never allocates them (half the memory).
+void Network::prepare_grads() {
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    if (aliases_input(i)) {
+      dacts_[i] = Tensor();
+      dact_[i] = dact_[inputs_[i][0]];
+      continue;
+    }
+    if (!(dacts_[i].shape() == acts_[i].shape())) dacts_[i].resize(acts_[i].shape());
+    dact_[i] = dacts_[i].data();
+  }
 }
 
 void Network::forward_node(size_t i, const float* x, bool train) {
@@ -136,6 +144,7 @@ const float* Network::forward(const float* x, bool train) {
 }
 
 void Network::backward(const float* dout) {
+  prepare_grads();
   std::fill(written_.begin(), written_.end(), 0);
   float* dins[4];
   bool to_scratch[4];

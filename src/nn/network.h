@@ -77,6 +77,7 @@ class Network {
 
  private:
   bool aliases_input(size_t i) const;
+  void prepare_grads();
 
   FeatShape input_;
   std::vector<std::unique_ptr<Layer>> layers_;

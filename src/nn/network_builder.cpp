@@ -7,6 +7,7 @@
 #include "nn/avg_pool2d.h"
 #include "nn/batch_norm.h"
 #include "nn/conv2d.h"
+#include "nn/deep_layer_factory.h"
 #include "nn/dropout.h"
 #include "nn/flatten.h"
 #include "nn/global_avg_pool.h"
@@ -17,13 +18,16 @@
 #include "nn/max_pool2d.h"
 #include "nn/normalize.h"
 #include "nn/relu.h"
+#include "nn/residual_block.h"
 #include "nn/scale.h"
+#include "nn/sparse_spiking_linear.h"
 #include "nn/spike_max_pool.h"
 
 namespace spikeforge {
 namespace {
 
 std::unique_ptr<Layer> make_layer(const NetworkDefaults& d, const LayerSpec& s, FeatShape in, size_t i) {
+  if (auto l = make_deep_layer(d, s, in)) return l;  // nn/deep_layer_factory.h
   if (s.type == "conv2d") return std::make_unique<Conv2d>(in, s.channels, s.kernel, s.stride, s.pad, s.bias);
   if (s.type == "linear") return std::make_unique<Linear>(in, s.units, s.bias);
   if (s.type == "maxpool2d") return std::make_unique<MaxPool2d>(in, s.kernel, s.stride, s.pad);
@@ -51,7 +55,7 @@ std::unique_ptr<Layer> make_layer(const NetworkDefaults& d, const LayerSpec& s, 
 
 bool needs_image(const std::string& type) {
   return type == "conv2d" || type == "maxpool2d" || type == "avgpool2d" || type == "global_avgpool" ||
-         type == "spike_maxpool";
+         type == "spike_maxpool" || type == "resblock";
 }
 
 }  // namespace
@@ -70,16 +74,38 @@ std::unique_ptr<Network> build_network(const std::vector<LayerSpec>& specs, cons
         throw ConfigError(where + ".from = \"" + f + "\", expected the name of an earlier layer or \"input\"");
       inputs.push_back(it->second);
     }
-    const size_t arity = s.type == "add" ? 2 : 1;
+    const size_t arity = s.type == "add" || s.type == "sew" ? 2 : 1;
     if (!inputs.empty() && inputs.size() != arity)
       throw ConfigError(where + ".from has " + std::to_string(inputs.size()) + " names, expected " +
                         std::to_string(arity));
-    if (inputs.empty() && arity == 2) throw ConfigError(where + ": add needs from = [two layer names]");
-    const FeatShape in = net->shape_of(inputs.empty() ? int(i) - 1 : inputs[0]);
+    if (inputs.empty() && arity == 2) throw ConfigError(where + ": " + s.type + " needs from = [two layer names]");
+    const int input = inputs.empty() ? int(net->layers().size()) - 1 : inputs[0];  // a resblock adds several nodes
+    const FeatShape in = net->shape_of(input);
     if (needs_image(s.type) && in.H == 1 && in.W == 1 && in.C > 1)
       throw ShapeError(where + " " + s.type + " needs an image input [C, H, W], got flat " + in.str());
+    // backward = "sparse": a linear and the lif reading it become one layer (nn/sparse_spiking_linear.h).
+    if (d.sparse_backward && s.type == "linear" && i + 1 < specs.size() && specs[i + 1].type == "lif" &&
+        specs[i + 1].from.empty()) {
+      const LayerSpec& lif = specs[++i];
+      SpikingParams p = d.spiking;
+      if (lif.beta > 0) p.lif.beta = lif.beta;
+      if (lif.threshold > 0) p.lif.theta = lif.threshold;
+      try {
+        const int node = net->add(std::make_unique<SparseSpikingLinear>(in, s.units, s.bias, p), inputs);
+        for (const std::string& name : {s.name, lif.name})
+          if (!name.empty() && !node_of.emplace(name, node).second)
+            throw ConfigError(where + ".name = \"" + name + "\", expected a name no other layer has");
+      } catch (const ShapeError& e) {
+        throw ShapeError(where + ": " + e.what());
+      }
+      continue;
+    }
     try {
-      const int node = net->add(make_layer(d, s, in, i), inputs);
+      const int node =
+          s.type == "resblock"  // nn/residual_block.h
+              ? add_residual_block(*net, s, input,
+                                   [&](const LayerSpec& b, FeatShape bin) { return make_layer(d, b, bin, i); })
+              : net->add(make_layer(d, s, in, i), inputs);
       if (!s.name.empty() && !node_of.emplace(s.name, node).second)
         throw ConfigError(where + ".name = \"" + s.name + "\", expected a name no other layer has");
     } catch (const ShapeError& e) {

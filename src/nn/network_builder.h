@@ -4,6 +4,8 @@
 //   dropout (p)   batchnorm (eps, momentum)         relu (ceiling, levels)
 //   lif / if (beta, threshold)                      readout (beta)    add (from: two names)
 //   converted SNNs: ilif (k, threshold)   spike_maxpool (kernel, stride, pad, mode)   scale (factor)
+//   deep and recurrent training: alif / ahp / cuba / plif, recurrent, bntt, tdbn, sew, linear with dale
+//   (nn/deep_layer_factory.h), resblock (channels, stride, skip, norm, neuron: nn/residual_block.h)
 #pragma once
 #include <memory>
 #include <string>

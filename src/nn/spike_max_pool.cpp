@@ -28,42 +28,51 @@ void SpikeMaxPool::prepare(int Tin, int T, int B) {
   Layer::prepare(Tin, T, B);
 }
 
+// Plane by plane, time outside the windows: each step reads one contiguous
+// plane, and every window's state stays in a small per-thread array.
 void SpikeMaxPool::forward(const float* in, float* out, bool) {
   const int H = in_.H, W = in_.W, Ho = out_.H, Wo = out_.W, K = K_, S = S_, P = P_, T = T_;
   const int64_t planes = int64_t(B_) * in_.C, in_step = planes * H * W, out_step = planes * Ho * Wo;
   const bool msb = mode_ == SpikePoolMode::MsbFirst;
 #pragma omp parallel
   {
-    std::vector<int> state(size_t(K) * K);  // msb: candidate flags; count: spike counts
+    std::vector<int> state(size_t(Ho) * Wo * K * K);  // per window: msb candidate flags, or spike counts
+    std::vector<int> top(size_t(Ho) * Wo);            // count: M_{t-1} per window
 #pragma omp for schedule(static)
-    for (int64_t pl = 0; pl < planes; ++pl)
-      for (int oy = 0; oy < Ho; ++oy)
-        for (int ox = 0; ox < Wo; ++ox) {
-          const int y0 = std::max(0, oy * S - P), y1 = std::min(H, oy * S - P + K);
-          const int x0 = std::max(0, ox * S - P), x1 = std::min(W, ox * S - P + K);
-          const int ww = x1 - x0, nwin = (y1 - y0) * ww;
-          std::fill(state.begin(), state.begin() + nwin, msb ? 1 : 0);
-          int top = 0;  // count: M_{t-1}
-          for (int t = 0; t < T; ++t) {
-            const float* x = in + t * in_step + pl * H * W;
+    for (int64_t pl = 0; pl < planes; ++pl) {
+      std::fill(state.begin(), state.end(), msb ? 1 : 0);
+      std::fill(top.begin(), top.end(), 0);
+      for (int t = 0; t < T; ++t) {
+        const float* x = in + t * in_step + pl * H * W;
+        float* yt = out + t * out_step + pl * Ho * Wo;
+        for (int oy = 0; oy < Ho; ++oy)
+          for (int ox = 0; ox < Wo; ++ox) {
+            const int y0 = std::max(0, oy * S - P), y1 = std::min(H, oy * S - P + K);
+            const int x0 = std::max(0, ox * S - P), x1 = std::min(W, ox * S - P + K);
+            int* st = state.data() + size_t(oy * Wo + ox) * K * K;
             float y = 0.f;
             if (msb) {  // y_t = OR over candidates; candidates keep only those equal to y_t
-              for (int w = 0; w < nwin; ++w)
-                if (state[w] && x[(y0 + w / ww) * W + x0 + w % ww] > 0.f) y = 1.f;
-              for (int w = 0; w < nwin; ++w)
-                if (state[w] && (x[(y0 + w / ww) * W + x0 + w % ww] > 0.f) != (y > 0.f)) state[w] = 0;
+              for (int iy = y0, w = 0; iy < y1; ++iy)
+                for (int ix = x0; ix < x1; ++ix, ++w)
+                  if (st[w] && x[iy * W + ix] > 0.f) y = 1.f;
+              for (int iy = y0, w = 0; iy < y1; ++iy)
+                for (int ix = x0; ix < x1; ++ix, ++w)
+                  if (st[w] && (x[iy * W + ix] > 0.f) != (y > 0.f)) st[w] = 0;
             } else {  // spike when the largest count grows: the output count is M_t
               int m = 0;
-              for (int w = 0; w < nwin; ++w) {
-                state[w] += x[(y0 + w / ww) * W + x0 + w % ww] > 0.f;
-                m = std::max(m, state[w]);
-              }
-              y = m > top ? 1.f : 0.f;
-              top = m;
+              for (int iy = y0, w = 0; iy < y1; ++iy)
+                for (int ix = x0; ix < x1; ++ix, ++w) {
+                  st[w] += x[iy * W + ix] > 0.f;
+                  m = std::max(m, st[w]);
+                }
+              int& tp = top[size_t(oy) * Wo + ox];
+              y = m > tp ? 1.f : 0.f;
+              tp = m;
             }
-            out[t * out_step + pl * Ho * Wo + oy * Wo + ox] = y;
+            yt[oy * Wo + ox] = y;
           }
-        }
+      }
+    }
   }
 }
 
