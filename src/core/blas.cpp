@@ -16,4 +16,8 @@ void gemm_tn(int M, int N, int K, float alpha, const float* A, const float* B, f
   cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, M, N, K, alpha, A, M, B, N, beta, C, N);
 }
 
+void transpose(int M, int N, const float* A, float* B) {
+  cblas_somatcopy(CblasRowMajor, CblasTrans, M, N, 1.f, A, N, B, M);
+}
+
 }  // namespace spikeforge

@@ -1,4 +1,5 @@
-// The dense matrix products spikeforge needs, as thin names over CBLAS sgemm.
+// The dense matrix products spikeforge needs, as thin names over CBLAS sgemm
+// (and the transposition, over OpenBLAS's somatcopy).
 // Row-major throughout: C[M, N] = alpha * op(A) op(B) + beta * C.
 #pragma once
 
@@ -10,5 +11,7 @@ void gemm_nn(int M, int N, int K, float alpha, const float* A, const float* B, f
 void gemm_nt(int M, int N, int K, float alpha, const float* A, const float* B, float beta, float* C);
 // C[M,N] = alpha * A[K,M]^T * B[K,N] + beta * C
 void gemm_tn(int M, int N, int K, float alpha, const float* A, const float* B, float beta, float* C);
+// B[N,M] = A[M,N]^T (OpenBLAS's blocked somatcopy, not a strided loop)
+void transpose(int M, int N, const float* A, float* B);
 
 }  // namespace spikeforge

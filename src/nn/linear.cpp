@@ -1,6 +1,7 @@
 #include "nn/linear.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "core/blas.h"
 #include "nn/init.h"
@@ -56,37 +57,62 @@ void Linear::backward(const float* dout, float* din) {
 
 namespace spikeforge {
 
-// Columns of W^T per accumulator block: 4 AVX-512 registers, kept in
-// registers across a row's spikes.
+// Columns of W^T per accumulator block: four 16-float vectors (GCC vector
+// extensions: AVX-512 registers where the CPU has them, AVX pairs where not),
+// kept in registers across a row's spikes.
 constexpr int kOutBlock = 64;
+// Columns of W^T per cache tile: I x 256 floats (784 KB for I = 784) stay in a
+// core's L2 while every row's spikes read them, instead of each row pulling its
+// spikes' whole weight rows from memory.
+constexpr int kColTile = 256;
+
+typedef float V16 __attribute__((vector_size(64)));
+static inline V16 load16(const float* p) {
+  V16 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+static inline void store16(float* p, V16 v) { std::memcpy(p, &v, sizeof v); }
+
+// y[o0 .. o0 + 64) = b + sum over the spikes s of Wt[s, o0 .. o0 + 64)
+static inline void accumulate_block(const float* wt, int64_t O, int o0, const int32_t* s0, const int32_t* s1,
+                                    const float* b, float* y) {
+  V16 a0{}, a1{}, a2{}, a3{};
+  if (b) a0 = load16(b + o0), a1 = load16(b + o0 + 16), a2 = load16(b + o0 + 32), a3 = load16(b + o0 + 48);
+  for (const int32_t* s = s0; s != s1; ++s) {
+    const float* w = wt + int64_t(*s) * O + o0;
+    a0 += load16(w), a1 += load16(w + 16), a2 += load16(w + 32), a3 += load16(w + 48);
+  }
+  store16(y + o0, a0), store16(y + o0 + 16, a1), store16(y + o0 + 32, a2), store16(y + o0 + 48, a3);
+}
 
 // y[r, :] = b + sum over the row's spikes i of Wt[i, :]
 void Linear::forward_spikes(float* out) {
   const int R = Tin_ * B_, O = O_, I = I_;
   wt_.resize({I, O});
   float* wt = wt_.data();
+  transpose(O, I, W_, wt);
+  bits_.index_lists(spike_off_, spike_idx_);
+  const int64_t* off = spike_off_.data();
+  const int32_t* idx = spike_idx_.data();
+  for (int t0 = 0; t0 < O; t0 += kColTile) {
+    const int t1 = std::min(O, t0 + kColTile);
 #pragma omp parallel for schedule(static)
-  for (int i = 0; i < I; ++i)
-    for (int o = 0; o < O; ++o) wt[int64_t(i) * O + o] = W_[int64_t(o) * I + i];
-#pragma omp parallel for schedule(static)
-  for (int r = 0; r < R; ++r) {
-    float* y = out + int64_t(r) * O;
-    for (int o0 = 0; o0 < O; o0 += kOutBlock) {
-      const int n = std::min(kOutBlock, O - o0);
-      alignas(64) float acc[kOutBlock];
-      for (int o = 0; o < n; ++o) acc[o] = b_ ? b_[o0 + o] : 0.f;
-      if (n == kOutBlock)
-        bits_.for_each(r, [&](int64_t i) {
-          const float* __restrict w = wt + i * O + o0;
-#pragma omp simd aligned(acc : 64)
-          for (int o = 0; o < kOutBlock; ++o) acc[o] += w[o];
-        });
-      else
-        bits_.for_each(r, [&](int64_t i) {
-          const float* __restrict w = wt + i * O + o0;
-          for (int o = 0; o < n; ++o) acc[o] += w[o];
-        });
-      for (int o = 0; o < n; ++o) y[o0 + o] = acc[o];
+    for (int r = 0; r < R; ++r) {
+      float* y = out + int64_t(r) * O;
+      const int32_t *s0 = idx + off[r], *s1 = idx + off[r + 1];
+      int o0 = t0;
+      for (; o0 + kOutBlock <= t1; o0 += kOutBlock) accumulate_block(wt, O, o0, s0, s1, b_, y);
+      for (; o0 + 16 <= t1; o0 += 16) {  // the last columns: 16 at a time, then one by one
+        V16 a = b_ ? load16(b_ + o0) : V16{};
+        for (const int32_t* s = s0; s != s1; ++s) a += load16(wt + int64_t(*s) * O + o0);
+        store16(y + o0, a);
+      }
+      for (int o = o0; o < t1; ++o) {
+        float acc = b_ ? b_[o] : 0.f;
+        for (const int32_t* s = s0; s != s1; ++s) acc += wt[int64_t(*s) * O + o];
+        y[o] = acc;
+      }
     }
   }
 }
@@ -110,9 +136,11 @@ void Linear::backward_weights_spikes(const float* dout) {
       });
     }
   }
+  w_scratch_.resize({O, I});
+  float* dw = w_scratch_.data();
+  transpose(I, O, dwt, dw);
 #pragma omp parallel for schedule(static)
-  for (int o = 0; o < O; ++o)
-    for (int i = 0; i < I; ++i) dW_[int64_t(o) * I + i] += dwt[int64_t(i) * O + o];
+  for (int64_t k = 0; k < int64_t(O) * I; ++k) dW_[k] += dw[k];
 }
 
 }  // namespace spikeforge

@@ -17,6 +17,8 @@
 // Cache: the input spikes as bits (R * I / 8 bytes), plus the input pointer
 // for the BLAS path; analog input: the pointer only.
 #pragma once
+#include <vector>
+
 #include "core/tensor.h"
 #include "nn/layer.h"
 #include "nn/spike_bits.h"
@@ -30,7 +32,7 @@ class Linear : public Layer {
  public:
   // Below this spike density the spike path is faster (measured with
   // `spikeforge bench --sparse`, see BENCHMARKS.md).
-  static constexpr double kDefaultCrossover = 0.15;
+  static constexpr double kDefaultCrossover = 0.22;
 
   Linear(FeatShape in, int out_features, bool bias = true);
   std::string kind() const override { return "linear"; }
@@ -63,8 +65,11 @@ class Linear : public Layer {
   bool spike_input_ = false, sparse_ = false;
   SynapsePath path_ = SynapsePath::Auto;
   double crossover_ = kDefaultCrossover, density_ = 1;
-  SpikeBits bits_;  // [Tin*B, I] the input spikes
-  Tensor wt_;       // [I, O] W^T (forward) or dW^T partials (backward)
+  SpikeBits bits_;                  // [Tin*B, I] the input spikes
+  std::vector<int64_t> spike_off_;  // forward_spikes: each row's spike list in spike_idx_
+  std::vector<int32_t> spike_idx_;
+  Tensor wt_;         // [I, O] W^T (forward) or dW^T partials (backward)
+  Tensor w_scratch_;  // [O, I] the partials transposed back (backward)
 };
 
 }  // namespace spikeforge

@@ -30,7 +30,8 @@ void Relu::forward(const float* in, float* out, bool) {
 #pragma omp parallel for simd schedule(static)
   for (int64_t i = 0; i < n; ++i) {  // y = (c/L) floor(clamp(x) L/c)
     const float y = in[i] > 0.f ? in[i] : 0.f;
-    out[i] = down * std::floor((y < c ? y : c) * up);
+    // x >= c gives c itself: floor(c * fl(L/c)) can round to L - 1.
+    out[i] = y < c ? down * std::floor(y * up) : c;
   }
 }
 

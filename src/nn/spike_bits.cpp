@@ -21,4 +21,21 @@ int64_t SpikeBits::pack(const float* x, int64_t R, int64_t N) {
   return count;
 }
 
+void SpikeBits::index_lists(std::vector<int64_t>& off, std::vector<int32_t>& idx) const {
+  if (off.size() < size_t(R_ + 1)) off.resize(R_ + 1);
+  off[0] = 0;
+  for (int64_t r = 0; r < R_; ++r) {
+    int64_t n = 0;
+    const uint64_t* w = row(r);
+    for (int64_t k = 0; k < W_; ++k) n += __builtin_popcountll(w[k]);
+    off[r + 1] = off[r] + n;
+  }
+  if (idx.size() < size_t(off[R_])) idx.resize(off[R_]);
+#pragma omp parallel for schedule(static)
+  for (int64_t r = 0; r < R_; ++r) {
+    int32_t* out = idx.data() + off[r];
+    for_each(r, [&](int64_t i) { *out++ = int32_t(i); });
+  }
+}
+
 }  // namespace spikeforge

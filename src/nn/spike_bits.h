@@ -20,6 +20,10 @@ class SpikeBits {
   const uint64_t* row(int64_t r) const { return bits_.data() + r * W_; }
   size_t bytes() const { return size_t(R_ * W_) * sizeof(uint64_t); }  // what the cache holds
 
+  // Every row's spiking elements as index lists (CSR): row r's are
+  // idx[off[r] .. off[r + 1]), increasing. The vectors only grow.
+  void index_lists(std::vector<int64_t>& off, std::vector<int32_t>& idx) const;
+
   // Calls f(i) for each spiking element i of row r, in increasing i.
   template <class F>
   void for_each(int64_t r, F&& f) const {

@@ -16,6 +16,7 @@
 
 #include "core/rng.h"
 #include "nn/ilif_layer.h"
+#include "nn/relu.h"
 #include "nn/spike_max_pool.h"
 
 using namespace spikeforge;
@@ -121,4 +122,28 @@ TEST(SpikeMaxPool, CountModeTracksTheLargestCount) {
   // max counts: t0 1, t1 2 (input 1), t2 2 (inputs 1 and 3), t3 3 (input 3)
   const float want[4] = {1, 1, 0, 1};
   for (int t = 0; t < 4; ++t) EXPECT_EQ(y[t], want[t]) << "t " << t;
+}
+
+// The quantised ReLU (nn/relu.h) that the converted codes are compared with:
+// y = (c/L) floor(min(max(x, 0), c) L/c). At and above the ceiling it is c
+// itself, for ceilings whose L/c rounds down in float (floor(c fl(L/c)) would
+// give L - 1 there: the SpikeConverter reference was one step low at the top).
+TEST(QuantisedRelu, TopLevelIsTheCeiling) {
+  for (int T : {4, 8, 12}) {
+    const int L = (1 << T) - 1;
+    for (int k = 0; k < 1000; ++k) {  // many of these ceilings make fl(L/c) round down
+      const float theta = 0.1f + 0.01f * float(k);
+      const float c = theta * float(1.0 - std::ldexp(1.0, -T));
+      Relu r({1, 1, 4}, c, L);
+      r.prepare(1, 1, 1);
+      const std::vector<float> x = {c, 2 * c, -1.f, c * 0.5f};
+      std::vector<float> y(4);
+      r.forward(x.data(), y.data(), false);
+      EXPECT_EQ(y[0], c) << "T " << T << " theta " << theta;
+      EXPECT_EQ(y[1], c);
+      EXPECT_EQ(y[2], 0.f);
+      const double step = double(c) / L;
+      EXPECT_NEAR(y[3], step * std::floor(0.5 * L), 1e-6 * c);  // L odd: floor(L/2) steps
+    }
+  }
 }
