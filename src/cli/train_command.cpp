@@ -107,6 +107,7 @@ int run_train(const TrainOptions& o) {
 
   double train_seconds = 0;
   EvalResult ev;
+  nlohmann::json epoch_log = nlohmann::json::array();  // one entry per epoch run: the learning curve
   const std::string ckpt_path = o.out + "/last.ckpt";
   for (int epoch = first_epoch; epoch < cfg.epochs; ++epoch) {
     batches.start_epoch(epoch);
@@ -135,6 +136,11 @@ int run_train(const TrainOptions& o) {
                 cfg.epochs, loss_sum / double(steps_per_epoch), double(correct) / double(steps_per_epoch * B),
                 ev.accuracy, rates_str(ev.rates).c_str(), epoch_sps);
     std::fflush(stdout);
+    epoch_log.push_back({{"epoch", epoch + 1},
+                         {"train_loss", loss_sum / double(steps_per_epoch)},
+                         {"train_accuracy", double(correct) / double(steps_per_epoch * B)},
+                         {"test_accuracy", ev.accuracy},
+                         {"train_seconds", train_seconds}});
     save_model_checkpoint(ckpt_path, cfg, *net, &learner.optimizer(),
                           {{"epoch", epoch + 1}, {"test_accuracy", ev.accuracy}});
   }
@@ -159,6 +165,7 @@ int run_train(const TrainOptions& o) {
       {"parameters", net->params().size()},
       {"checkpoint", ckpt_path},
       {"config", cfg.resolved},
+      {"epoch_log", epoch_log},
   };
   if (!fluct.is_null()) report["fluctuation_init"] = fluct;
   if (dale.active()) report["dale_violations"] = dale.violations();

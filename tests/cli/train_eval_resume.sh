@@ -73,6 +73,10 @@ assert tr["config"]["data"]["train_limit"] == 256, tr["config"]
 assert set(tr["firing_rate"]) == {"lif2"}, tr["firing_rate"]
 assert abs(tr["test_accuracy"] - ev["test_accuracy"]) < 1e-12, (tr["test_accuracy"], ev["test_accuracy"])
 assert tr["test_accuracy"] > 0.3, f"a tiny net should beat chance (0.1) clearly, got {tr['test_accuracy']}"
+log = tr["epoch_log"]  # the learning curve: one entry per epoch, the last one the report's figure
+assert [e["epoch"] for e in log] == [1, 2], log
+assert log[-1]["test_accuracy"] == tr["test_accuracy"], log
+assert abs(log[-1]["train_seconds"] - tr["train_seconds"]) < 1e-9 and log[0]["train_seconds"] < log[1]["train_seconds"], log
 PY
 
 [ "$fails" = 0 ] || { echo "$fails check(s) failed"; exit 1; }
