@@ -12,9 +12,9 @@
 #include <filesystem>
 #include <vector>
 
+#include "cli/bench_sparse.h"
 #include "cli/commands.h"
 #include "cli/config.h"
-#include "cli/bench_sparse.h"
 #include "cli/report.h"
 #include "cli/timing.h"
 #include "core/blas.h"
@@ -128,12 +128,13 @@ int run_bench(const BenchOptions& o) {
   if (o.threads) set_num_threads(*o.threads);
   if (!o.report.empty()) check_report_path(o.report);
   const double gflops = blas_gflops(o.repeats);
-  std::printf("blas sgemm 2048^3: %.1f GFLOP/s on %d threads, OpenBLAS core %s (median of %d)\n", gflops,
-              num_threads(), blas_core_name(), o.repeats);
+  std::printf("blas sgemm 2048^3: %.1f GFLOP/s on %d threads, OpenBLAS core %s (median of %d)\n", gflops, num_threads(),
+              blas_core_name(), o.repeats);
   nlohmann::json workloads = nlohmann::json::array();
-  for (const Workload& w : standard_workloads()) workloads.push_back(run_workload(w, gflops, o.repeats));
-  nlohmann::json report = {{"command", "bench"},      {"blas_gflops", gflops},  {"blas_core", blas_core_name()},
-                           {"threads", num_threads()}, {"repeats", o.repeats}, {"workloads", workloads}};
+  for (const Workload& w : standard_workloads())
+    if (o.workload.empty() || o.workload == w.name) workloads.push_back(run_workload(w, gflops, o.repeats));
+  nlohmann::json report = {{"command", "bench"},       {"blas_gflops", gflops}, {"blas_core", blas_core_name()},
+                           {"threads", num_threads()}, {"repeats", o.repeats},  {"workloads", workloads}};
   if (o.sparse) report.update(run_sparse_bench({o.repeats, o.data_dir, o.sparse_limit, o.sparse_limit / 6}));
   report["peak_rss_mb"] = peak_rss_mb();
   if (!o.report.empty()) write_report(o.report, report);

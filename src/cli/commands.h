@@ -43,6 +43,7 @@ int run_convert(const ConvertCliOptions& o);
 
 struct BenchOptions {
   std::string report, data_dir;
+  std::string workload;  // only this standard workload (mlp | cnn); empty: all
   std::optional<int> threads;
   int repeats = 10;
   bool sparse = false;       // also the sparse-path benchmarks (cli/bench_sparse.h)

@@ -82,6 +82,8 @@ int main(int argc, char** argv) {
   auto* be = app.add_subcommand("bench", "time the standard workloads against the BLAS rate");
   be->add_option("--report", bench.report, "write a JSON report");
   be->add_option("--threads", bench.threads, "threads for OpenMP and BLAS");
+  be->add_option("--workload", bench.workload, "time only this standard workload")
+      ->check(CLI::IsMember({"mlp", "cnn"}));
   be->add_option("--repeats", bench.repeats, "timed repetitions per measurement (median)")->check(CLI::Range(1, 1000));
   be->add_flag("--sparse", bench.sparse,
                "also: sparse vs dense forward by density, spike cache, sparse-backward epoch");
