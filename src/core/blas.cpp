@@ -2,6 +2,8 @@
 
 #include <cblas.h>
 
+#include <algorithm>
+
 namespace spikeforge {
 
 void gemm_nn(int M, int N, int K, float alpha, const float* A, const float* B, float beta, float* C) {
@@ -14,6 +16,12 @@ void gemm_nt(int M, int N, int K, float alpha, const float* A, const float* B, f
 
 void gemm_tn(int M, int N, int K, float alpha, const float* A, const float* B, float beta, float* C) {
   cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, M, N, K, alpha, A, M, B, N, beta, C, N);
+}
+
+void axpy(int64_t n, float alpha, const float* x, float* y) {
+  // cblas_saxpy takes an int count: split larger vectors.
+  constexpr int64_t kChunk = int64_t(1) << 30;
+  for (int64_t i = 0; i < n; i += kChunk) cblas_saxpy(int(std::min(kChunk, n - i)), alpha, x + i, 1, y + i, 1);
 }
 
 void transpose(int M, int N, const float* A, float* B) {

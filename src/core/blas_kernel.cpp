@@ -26,7 +26,7 @@ const char* core_for_cpu() {
 // How much of the CPU an OpenBLAS core type uses: 0 for the cores OpenBLAS
 // falls back to on a CPU it does not know, 2 for AVX2 + FMA, 3 for AVX-512.
 // OpenBLAS 0.3.21 runs AVX-512 Zen 4/5 CPUs on its Haswell (or Zen) kernels:
-// on a Zen 5 core SkylakeX's sgemm is 3.2x faster (380 vs 117 GFLOP/s on 2 threads).
+// on a Zen 5 core SkylakeX's sgemm is 1.9x faster (442 vs 234 GFLOP/s on 2 threads).
 // -1: a name not listed here, left alone.
 int core_rank(const char* name) {
   for (const char* f : {"Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Sandybridge", "Generic"})

@@ -6,7 +6,7 @@
 // it and fall back to the SSE3 "Prescott" kernels: sgemm 2048^3 ran at
 // 38 GFLOP/s on 2 cores instead of 220 with the SkylakeX kernels (measured,
 // `spikeforge bench`). AVX-512 AMD CPUs (Zen 4/5) get its AVX2 Haswell
-// kernels: 117 GFLOP/s where SkylakeX's reach 380 (AMD EPYC family 26).
+// kernels: 234 GFLOP/s where SkylakeX's reach 442 (AMD EPYC family 26, 2 threads).
 // The choice can only be changed through the environment variable
 // OPENBLAS_CORETYPE, read by that constructor, so when OpenBLAS's core uses
 // less of the CPU than its features allow (AVX2 or AVX-512), the process

@@ -74,16 +74,19 @@ static inline V16 load16(const float* p) {
 }
 static inline void store16(float* p, V16 v) { std::memcpy(p, &v, sizeof v); }
 
-// y[o0 .. o0 + 64) = b + sum over the spikes s of Wt[s, o0 .. o0 + 64)
+// y[o0 .. o0 + 16 NV) = b + sum over the spikes s of Wt[s, o0 .. o0 + 16 NV):
+// NV = 4 for the 64-column blocks, NV = 1 for the last 16-column pieces.
+template <int NV>
 static inline void accumulate_block(const float* wt, int64_t O, int o0, const int32_t* s0, const int32_t* s1,
                                     const float* b, float* y) {
-  V16 a0{}, a1{}, a2{}, a3{};
-  if (b) a0 = load16(b + o0), a1 = load16(b + o0 + 16), a2 = load16(b + o0 + 32), a3 = load16(b + o0 + 48);
+  V16 a[NV] = {};
+  if (b)
+    for (int v = 0; v < NV; ++v) a[v] = load16(b + o0 + 16 * v);
   for (const int32_t* s = s0; s != s1; ++s) {
     const float* w = wt + int64_t(*s) * O + o0;
-    a0 += load16(w), a1 += load16(w + 16), a2 += load16(w + 32), a3 += load16(w + 48);
+    for (int v = 0; v < NV; ++v) a[v] += load16(w + 16 * v);
   }
-  store16(y + o0, a0), store16(y + o0 + 16, a1), store16(y + o0 + 32, a2), store16(y + o0 + 48, a3);
+  for (int v = 0; v < NV; ++v) store16(y + o0 + 16 * v, a[v]);
 }
 
 // y[r, :] = b + sum over the row's spikes i of Wt[i, :]
@@ -102,12 +105,9 @@ void Linear::forward_spikes(float* out) {
       float* y = out + int64_t(r) * O;
       const int32_t *s0 = idx + off[r], *s1 = idx + off[r + 1];
       int o0 = t0;
-      for (; o0 + kOutBlock <= t1; o0 += kOutBlock) accumulate_block(wt, O, o0, s0, s1, b_, y);
-      for (; o0 + 16 <= t1; o0 += 16) {  // the last columns: 16 at a time, then one by one
-        V16 a = b_ ? load16(b_ + o0) : V16{};
-        for (const int32_t* s = s0; s != s1; ++s) a += load16(wt + int64_t(*s) * O + o0);
-        store16(y + o0, a);
-      }
+      for (; o0 + kOutBlock <= t1; o0 += kOutBlock) accumulate_block<kOutBlock / 16>(wt, O, o0, s0, s1, b_, y);
+      // the last columns: 16 at a time, then one by one
+      for (; o0 + 16 <= t1; o0 += 16) accumulate_block<1>(wt, O, o0, s0, s1, b_, y);
       for (int o = o0; o < t1; ++o) {
         float acc = b_ ? b_[o] : 0.f;
         for (const int32_t* s = s0; s != s1; ++s) acc += wt[int64_t(*s) * O + o];
@@ -139,8 +139,7 @@ void Linear::backward_weights_spikes(const float* dout) {
   w_scratch_.resize({O, I});
   float* dw = w_scratch_.data();
   transpose(I, O, dwt, dw);
-#pragma omp parallel for schedule(static)
-  for (int64_t k = 0; k < int64_t(O) * I; ++k) dW_[k] += dw[k];
+  axpy(int64_t(O) * I, 1.f, dw, dW_);  // dW += dW^T^T
 }
 
 }  // namespace spikeforge
