@@ -73,6 +73,29 @@ void BM_Conv2dForwardBackward(benchmark::State& st) {
 }
 BENCHMARK(BM_Conv2dForwardBackward)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// The CNN workload's convolutions on spike input, by path and input density
+// (args: conv 1 or 2, density in %, path 0 = sgemm, 1 = spikes): the crossover
+// Conv2d::kDefaultCrossover comes from here.
+void BM_Conv2dPath(benchmark::State& st) {
+  const int T = 8, B = 64, which = int(st.range(0));
+  const FeatShape in = which == 1 ? FeatShape{1, 28, 28} : FeatShape{32, 14, 14};
+  Bound<Conv2d> c(std::make_unique<Conv2d>(in, which == 1 ? 32 : 64, 3, 1, 1));
+  c.layer->set_spike_input(true);
+  c.layer->set_path(st.range(2) ? SynapsePath::Sparse : SynapsePath::Dense);
+  c.layer->prepare(T, T, B);
+  const int64_t out = c.layer->out_shape().size();
+  Tensor x({T, B, in.size()}), y({T, B, out}), dx({T, B, in.size()});
+  fill_spikes(x, float(st.range(1)) / 100.f, 4);
+  for (auto _ : st) {
+    c.layer->forward(x.data(), y.data(), true);
+    c.layer->backward(y.data(), which == 1 ? nullptr : dx.data());
+  }
+}
+BENCHMARK(BM_Conv2dPath)
+    ->ArgsProduct({{1, 2}, {5, 10, 20, 30, 40, 60}, {0, 1}})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
 // LIF forward + backward scan over [T=25, B=128, N=1000].
 void BM_LifScan(benchmark::State& st) {
   const int T = 25, B = 128, N = 1000;

@@ -24,6 +24,7 @@
 #include "core/tensor.h"
 #include "core/threads.h"
 #include "learn/bptt.h"
+#include "nn/conv2d.h"
 #include "nn/network_builder.h"
 
 namespace spikeforge {
@@ -91,6 +92,17 @@ std::vector<Workload> standard_workloads() {
   };
 }
 
+// Spikes per neuron and step of each spiking layer, from one forward pass:
+// the activity the sparse paths see.
+nlohmann::json firing_rates_of_one_forward(Network& net, const float* x, int steps_x_batch) {
+  for (auto& l : net.layers()) l->reset_spike_count();
+  net.forward(x, false);
+  nlohmann::json rates = nlohmann::json::array();
+  for (const auto& l : net.layers())
+    if (l->spiking()) rates.push_back(l->spikes_emitted() / (double(steps_x_batch) * l->out_shape().size()));
+  return rates;
+}
+
 nlohmann::json run_workload(const Workload& w, double gflops, int repeats) {
   TrainConfig cfg;
   cfg.layers = w.layers;
@@ -107,17 +119,25 @@ nlohmann::json run_workload(const Workload& w, double gflops, int repeats) {
   for (int& v : y) v = static_cast<int>(rng.below(10));
   net->prepare(w.T, w.T, w.B);
   const double fwd = median_ms(repeats, [&] { net->forward(x.data(), false); });
+  nlohmann::json rates = firing_rates_of_one_forward(*net, x.data(), w.T * w.B);
+  for (const auto& l : net->layers())
+    if (auto* c = dynamic_cast<Conv2d*>(l.get()))
+      std::printf("  conv2d %s: input density %.3f, %s path\n", c->in_shape().str().c_str(), c->last_density(),
+                  c->last_sparse() ? "spike" : "sgemm");
   const double step = median_ms(repeats, [&] { learner.step(x.data(), w.T, w.T, w.B, y.data(), 1e-4f); });
   const double flops = 3.0 * 2.0 * net->macs_per_sample(w.T, w.T) * w.B;
   const double bound_ms = flops / (gflops * 1e6);
-  std::printf("%-4s T=%-3d B=%-4d forward %8.2f ms  train step %8.2f ms  (%.2f GFLOP, bound %.2f ms, ratio %.2f)\n",
-              w.name, w.T, w.B, fwd, step, flops / 1e9, bound_ms, step / bound_ms);
+  std::printf(
+      "%-4s T=%-3d B=%-4d forward %8.2f ms  train step %8.2f ms  (%.2f GFLOP, bound %.2f ms, ratio %.2f)  "
+      "firing rates %s\n",
+      w.name, w.T, w.B, fwd, step, flops / 1e9, bound_ms, step / bound_ms, rates.dump().c_str());
   return {{"name", w.name},
           {"timesteps", w.T},
           {"batch_size", w.B},
           {"forward_ms", fwd},
           {"train_step_ms", step},
           {"flops_per_step", flops},
+          {"firing_rate", rates},
           {"bound_ratio", step / bound_ms},
           {"peak_rss_mb", peak_rss_mb()}};
 }

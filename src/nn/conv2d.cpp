@@ -7,6 +7,7 @@
 #include "core/blas.h"
 #include "core/error.h"
 #include "nn/init.h"
+#include "nn/spike_conv.h"
 
 namespace spikeforge {
 
@@ -51,8 +52,85 @@ void Conv2d::prepare(int Tin, int T, int B) {
   dW_th_.resize({nt, param_count()});
 }
 
+double Conv2d::pack_input_masks(const float* in) {
+  const int N = Tin_ * B_;
+  const int64_t in_sz = in_.size(), mw = int64_t(in_.H) * in_.W * channel_mask_words(in_.C);
+  masks_.resize(size_t(N * mw));
+  int64_t count = 0;
+#pragma omp parallel for schedule(static) reduction(+ : count)
+  for (int n = 0; n < N; ++n) count += pack_channel_masks(g_, in + n * in_sz, masks_.data() + n * mw);
+  return double(count) / (double(N) * in_sz);
+}
+
+// y_n = (b + spiking taps' rows of Wt)^T, one image per iteration.
+void Conv2d::forward_spikes(float* out) {
+  const int N = Tin_ * B_, KK = g_.col_rows(), P = g_.col_cols();
+  const int64_t out_sz = out_.size(), mw = int64_t(in_.H) * in_.W * channel_mask_words(in_.C);
+  wt_.resize({KK, O_});
+  transpose(O_, KK, W_, wt_.data());
+#pragma omp parallel
+  {
+    float* yT = ybuf_.data() + int64_t(omp_get_thread_num()) * O_ * chunk_ * P;  // [P, O]
+#pragma omp for schedule(static)
+    for (int n = 0; n < N; ++n) {
+      spike_conv_forward(g_, O_, masks_.data() + n * mw, wt_.data(), b_, yT);
+      transpose(P, O_, yT, out + n * out_sz);
+    }
+  }
+}
+
+// Per-thread dWt [C*K*K, O] and db partials from each image's spikes and dy_n^T.
+void Conv2d::weight_grad_spikes(const float* dout) {
+  const int N = Tin_ * B_, P = g_.col_cols();
+  const int64_t out_sz = out_.size(), np = param_count(), nw = int64_t(O_) * g_.col_rows();
+  const int64_t mw = int64_t(in_.H) * in_.W * channel_mask_words(in_.C);
+#pragma omp parallel
+  {
+    const int th = omp_get_thread_num();
+    float* dyT = ybuf_.data() + int64_t(th) * O_ * chunk_ * P;  // [P, O]
+    float* part = dW_th_.data() + th * np;
+#pragma omp for schedule(static)
+    for (int n = 0; n < N; ++n) {
+      const float* dy = dout + n * out_sz;
+      if (bias_)
+        for (int o = 0; o < O_; ++o) {
+          float sb = 0;
+#pragma omp simd reduction(+ : sb)
+          for (int p = 0; p < P; ++p) sb += dy[int64_t(o) * P + p];
+          part[nw + o] += sb;  // db += sum_p dy
+        }
+      transpose(O_, P, dy, dyT);
+      spike_conv_weight_grad(g_, O_, masks_.data() + n * mw, dyT, part);
+    }
+  }
+}
+
+// dW += the per-thread partials in thread order (deterministic for a thread
+// count); transposed: the partials hold dWt [C*K*K, O] (spike path).
+void Conv2d::reduce_weight_partials(bool transposed) {
+  const int nt = static_cast<int>(dW_th_.shape()[0]), KK = g_.col_rows();
+  const int64_t np = param_count(), nw = int64_t(O_) * KK;
+  for (int th = 0; th < nt; ++th) {
+    const float* part = dW_th_.data() + th * np;
+    if (transposed)
+      for (int o = 0; o < O_; ++o)
+        for (int k = 0; k < KK; ++k) dW_[int64_t(o) * KK + k] += part[int64_t(k) * O_ + o];
+    else
+      for (int64_t i = 0; i < nw; ++i) dW_[i] += part[i];
+    if (bias_)
+      for (int o = 0; o < O_; ++o) db_[o] += part[nw + o];
+  }
+}
+
 void Conv2d::forward(const float* in, float* out, bool) {
   x_ = in;
+  sparse_ = false;
+  const bool auto_may_use_spikes = path_ == SynapsePath::Auto && in_.C >= kMinSpikeChannels;
+  if (spike_input_ && (path_ == SynapsePath::Sparse || auto_may_use_spikes)) {
+    density_ = pack_input_masks(in);
+    sparse_ = path_ == SynapsePath::Sparse || density_ < crossover_;
+    if (sparse_) return forward_spikes(out);
+  }
   const int N = Tin_ * B_, KK = g_.col_rows(), P = g_.col_cols(), chunks = (N + chunk_ - 1) / chunk_;
   const int64_t in_sz = in_.size(), out_sz = out_.size();
 #pragma omp parallel
@@ -88,6 +166,8 @@ void Conv2d::backward(const float* dout, float* din) {
   const int N = Tin_ * B_, KK = g_.col_rows(), P = g_.col_cols(), chunks = (N + chunk_ - 1) / chunk_;
   const int64_t in_sz = in_.size(), out_sz = out_.size(), np = param_count(), nw = int64_t(O_) * KK;
   dW_th_.fill(0.f);
+  if (sparse_) weight_grad_spikes(dout);
+  if (sparse_ && !din) return reduce_weight_partials(true);
 #pragma omp parallel
   {
     const int th = omp_get_thread_num();
@@ -105,29 +185,24 @@ void Conv2d::backward(const float* dout, float* din) {
             const float* src = dout + (n0 + j) * out_sz + int64_t(o) * P;
             std::copy(src, src + P, dYbuf + o * ld + j * P);
           }
-      if (bias_)
+      if (bias_ && !sparse_)
         for (int o = 0; o < O_; ++o) {
           float sb = 0;
 #pragma omp simd reduction(+ : sb)
           for (int64_t p = 0; p < ld; ++p) sb += dY[o * ld + p];
           dW[nw + o] += sb;  // db += sum_p dY
         }
-      for (int j = 0; j < nb; ++j) im2col(g_, x_ + (n0 + j) * in_sz, col + j * P, ld);
-      gemm_nt(O_, KK, int(ld), 1.f, dY, col, 1.f, dW);  // dW += dY col^T
+      if (!sparse_) {
+        for (int j = 0; j < nb; ++j) im2col(g_, x_ + (n0 + j) * in_sz, col + j * P, ld);
+        gemm_nt(O_, KK, int(ld), 1.f, dY, col, 1.f, dW);  // dW += dY col^T
+      }
       if (din) {
         gemm_tn(KK, int(ld), O_, 1.f, W_, dY, 0.f, col);  // col = W^T dY (columns no longer needed)
         for (int j = 0; j < nb; ++j) col2im(g_, col + j * P, ld, din + (n0 + j) * in_sz);  // dx_n
       }
     }
   }
-  // Reduce the per-thread partials in thread order: deterministic for a thread count.
-  const int nt = static_cast<int>(dW_th_.shape()[0]);
-  for (int th = 0; th < nt; ++th) {
-    const float* part = dW_th_.data() + th * np;
-    for (int64_t i = 0; i < nw; ++i) dW_[i] += part[i];
-    if (bias_)
-      for (int o = 0; o < O_; ++o) db_[o] += part[nw + o];
-  }
+  reduce_weight_partials(sparse_);
 }
 
 }  // namespace spikeforge

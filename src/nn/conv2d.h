@@ -11,15 +11,36 @@
 //             dx_n  = col2im((W^T dY)[:, n])
 // Weight layout [O, C, K, K] as PyTorch. Cache: the input (by pointer);
 // columns are recomputed in backward rather than stored (T*B*C*K*K*Ho*Wo floats).
+//
+// Spike input (set_spike_input(true)): each image is packed into per-pixel
+// channel masks, and below the crossover density the forward and the weight
+// gradient add weight rows by spikes (nn/spike_conv.h):
+//   forward:  y_n = (b + sum over spiking taps of Wt rows)^T    Wt = W^T [C*K*K, O], refreshed per forward
+//   backward: dWt += spiking taps' rows of dy_n^T,  dW += dWt^T;  dx_n as above (sgemm)
+// The same sums as the sgemm in another order: equal to float rounding, bit
+// for bit when the sums are exact. The path depends only on the data.
+// Cache on that path: the masks (T*B*H*W*ceil(C/64) words) and the input pointer.
 #pragma once
+#include <vector>
+
 #include "core/tensor.h"
 #include "nn/im2col.h"
 #include "nn/layer.h"
+#include "nn/synapse_path.h"
 
 namespace spikeforge {
 
 class Conv2d : public Layer {
  public:
+  // Below this spike density the spike path is faster (measured with the
+  // micro-benchmark BM_Conv2dPath, see BENCHMARKS.md) ...
+  static constexpr double kDefaultCrossover = 0.35;
+  // ... given this many input channels: with fewer, the per-tap cost of the
+  // spike path (a mask load and a branch per kernel tap and output pixel)
+  // outweighs the few rows it adds (1 channel: 4.5x slower than im2col + sgemm
+  // even at 5 % density).
+  static constexpr int kMinSpikeChannels = 8;
+
   Conv2d(FeatShape in, int out_channels, int kernel, int stride, int pad, bool bias = true);
   std::string kind() const override { return "conv2d"; }
   int64_t param_count() const override { return int64_t(O_) * g_.col_rows() + (bias_ ? O_ : 0); }
@@ -34,7 +55,17 @@ class Conv2d : public Layer {
   int out_channels() const { return O_; }
   const ConvGeom& geom() const { return g_; }
 
+  void set_spike_input(bool s) override { spike_input_ = s; }
+  void set_path(SynapsePath p, double crossover = kDefaultCrossover) { path_ = p, crossover_ = crossover; }
+  double last_density() const { return density_; }  // of the last forward's input (spike input)
+  bool last_sparse() const { return sparse_; }
+
  private:
+  double pack_input_masks(const float* in);  // returns the density
+  void forward_spikes(float* out);
+  void weight_grad_spikes(const float* dout);
+  void reduce_weight_partials(bool transposed);
+
   ConvGeom g_;
   int O_;
   bool bias_;
@@ -43,7 +74,12 @@ class Conv2d : public Layer {
   int chunk_ = 1;  // images per sgemm
   Tensor col_;     // [threads, C*K*K, chunk*Ho*Wo] columns, then W^T dY in backward
   Tensor ybuf_;    // [threads, O, chunk*Ho*Wo] Y in forward, dY in backward
-  Tensor dW_th_;   // [threads, O*C*K*K + O] per-thread gradient partials
+  Tensor dW_th_;   // [threads, O*C*K*K + O] per-thread gradient partials (spike path: dWt [C*K*K, O] first)
+  bool spike_input_ = false, sparse_ = false;
+  SynapsePath path_ = SynapsePath::Auto;
+  double crossover_ = kDefaultCrossover, density_ = 0.0;
+  std::vector<uint64_t> masks_;  // [Tin*B, H*W, ceil(C/64)] input channel masks (spike input)
+  Tensor wt_;                    // [C*K*K, O] W^T for the spike path
 };
 
 }  // namespace spikeforge

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/blas.h"
+#include "core/simd16.h"
 #include "nn/init.h"
 
 namespace spikeforge {
@@ -65,14 +66,6 @@ constexpr int kOutBlock = 64;
 // core's L2 while every row's spikes read them, instead of each row pulling its
 // spikes' whole weight rows from memory.
 constexpr int kColTile = 256;
-
-typedef float V16 __attribute__((vector_size(64)));
-static inline V16 load16(const float* p) {
-  V16 v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-static inline void store16(float* p, V16 v) { std::memcpy(p, &v, sizeof v); }
 
 // y[o0 .. o0 + 16 NV) = b + sum over the spikes s of Wt[s, o0 .. o0 + 16 NV):
 // NV = 4 for the 64-column blocks, NV = 1 for the last 16-column pieces.

@@ -22,11 +22,9 @@
 #include "core/tensor.h"
 #include "nn/layer.h"
 #include "nn/spike_bits.h"
+#include "nn/synapse_path.h"
 
 namespace spikeforge {
-
-// Which synaptic kernel a spike-fed layer uses.
-enum class SynapsePath { Auto, Dense, Sparse };
 
 class Linear : public Layer {
  public:

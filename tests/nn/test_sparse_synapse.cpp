@@ -9,6 +9,7 @@
 
 #include "../check_close.h"
 #include "core/rng.h"
+#include "nn/conv2d.h"
 #include "nn/linear.h"
 #include "nn/spike_bits.h"
 
@@ -21,23 +22,36 @@ struct PathRun {
   std::vector<float> y, dW, dx;
 };
 
-// One forward and backward of a spike-fed Linear on a forced path.
-PathRun run_linear(SynapsePath path, const std::vector<float>& params, const std::vector<float>& x,
-                   const std::vector<float>& dy, int I, int O, int R) {
-  Linear l({I, 1, 1}, O);
+// One forward and backward of a spike-fed synaptic layer (Linear, Conv2d)
+// over N rows or images, on a forced path.
+template <class L>
+PathRun run_path(L& l, SynapsePath path, const std::vector<float>& params, const std::vector<float>& x,
+                 const std::vector<float>& dy, int N) {
   std::vector<float> p = params, g(params.size(), 0.f);
   l.bind(p.data(), g.data());
   l.set_spike_input(true);
   l.set_path(path);
-  l.prepare(R, R, 1);
+  l.prepare(N, N, 1);
   PathRun r;
-  r.y.resize(size_t(R) * O);
-  r.dx.resize(size_t(R) * I);
+  r.y.resize(size_t(N) * l.out_shape().size());
+  r.dx.resize(size_t(N) * l.in_shape().size());
   l.forward(x.data(), r.y.data(), true);
   EXPECT_EQ(l.last_sparse(), path == SynapsePath::Sparse);
   l.backward(dy.data(), r.dx.data());
   r.dW = g;
   return r;
+}
+
+PathRun run_linear(SynapsePath path, const std::vector<float>& params, const std::vector<float>& x,
+                   const std::vector<float>& dy, int I, int O, int R) {
+  Linear l({I, 1, 1}, O);
+  return run_path(l, path, params, x, dy, R);
+}
+
+PathRun run_conv(SynapsePath path, const std::vector<float>& params, const std::vector<float>& x,
+                 const std::vector<float>& dy, FeatShape in, int O, int K, int S, int P, int N) {
+  Conv2d c(in, O, K, S, P);
+  return run_path(c, path, params, x, dy, N);
 }
 
 std::vector<float> spikes(size_t n, double density, Rng& rng) {
@@ -116,4 +130,50 @@ TEST(SparseLinear, AutoChoosesByDensity) {
   l.forward(hi.data(), y.data(), false);
   EXPECT_FALSE(l.last_sparse());
   EXPECT_EQ(l.cache_bytes(), size_t(R) * 2 * 8);  // 128 inputs = 2 words per row: 1 bit per spike
+}
+
+// Conv2d: 70 input channels (two mask words), 20 outputs (a 16-block and 4
+// single columns), stride 2 and padding so taps fall outside the image.
+TEST(SparseConv2d, SpikePathEqualsSgemmExactlyOnDyadicValues) {
+  const FeatShape in{70, 9, 8};
+  const int O = 20, K = 3, S = 2, P = 1, N = 5;
+  Conv2d shape(in, O, K, S, P);
+  Rng rng(4);
+  std::vector<float> params(shape.param_count()), dy(size_t(N) * shape.out_shape().size());
+  for (auto& v : params) v = float(int(rng.below(17)) - 8) / 64.f;
+  for (auto& v : dy) v = float(int(rng.below(17)) - 8) / 64.f;
+  for (double density : {0.02, 0.1, 0.4}) {
+    const std::vector<float> x = spikes(size_t(N) * in.size(), density, rng);
+    PathRun dense = run_conv(SynapsePath::Dense, params, x, dy, in, O, K, S, P, N);
+    PathRun sparse = run_conv(SynapsePath::Sparse, params, x, dy, in, O, K, S, P, N);
+    EXPECT_EQ(std::memcmp(dense.y.data(), sparse.y.data(), dense.y.size() * 4), 0) << "forward, density " << density;
+    EXPECT_EQ(std::memcmp(dense.dW.data(), sparse.dW.data(), dense.dW.size() * 4), 0) << "dW, density " << density;
+    EXPECT_EQ(std::memcmp(dense.dx.data(), sparse.dx.data(), dense.dx.size() * 4), 0) << "dx, density " << density;
+  }
+}
+
+// The CNN workload's second conv shape (32 -> 64, 3x3, pad 1) with float
+// weights: equal to rounding; and Auto takes the spike path below the crossover.
+TEST(SparseConv2d, SpikePathEqualsSgemmToRounding) {
+  const FeatShape in{32, 14, 14};
+  const int O = 64, N = 3;
+  Conv2d shape(in, O, 3, 1, 1);
+  Rng rng(5);
+  std::vector<float> params(shape.param_count()), dy(size_t(N) * shape.out_shape().size());
+  for (auto& v : params) v = rng.uniform(-1.f, 1.f);
+  for (auto& v : dy) v = rng.uniform(-1.f, 1.f);
+  const std::vector<float> x = spikes(size_t(N) * in.size(), 0.15, rng);
+  PathRun dense = run_conv(SynapsePath::Dense, params, x, dy, in, O, 3, 1, 1, N);
+  PathRun sparse = run_conv(SynapsePath::Sparse, params, x, dy, in, O, 3, 1, 1, N);
+  EXPECT_TRUE(all_close("forward", sparse.y, dense.y, 1e-5, 1e-5));
+  EXPECT_TRUE(all_close("dW", sparse.dW, dense.dW, 1e-5, 1e-5));
+  EXPECT_TRUE(all_close("dx", sparse.dx, dense.dx, 1e-5, 1e-5));
+  Conv2d c(in, O, 3, 1, 1);
+  std::vector<float> p = params, g(params.size(), 0.f), y(dense.y.size());
+  c.bind(p.data(), g.data());
+  c.set_spike_input(true);
+  c.prepare(N, N, 1);
+  c.forward(x.data(), y.data(), false);
+  EXPECT_TRUE(c.last_sparse());
+  EXPECT_NEAR(c.last_density(), 0.15, 0.02);
 }
