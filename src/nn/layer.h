@@ -15,6 +15,7 @@
 #include <string>
 
 #include "core/rng.h"
+#include "nn/active_set.h"
 
 namespace spikeforge {
 
@@ -61,6 +62,12 @@ class Layer {
   virtual int arity() const { return 1; }
   virtual void forward_multi(const float* const* in, float* out, bool train) { forward(in[0], out, train); }
   virtual void backward_multi(const float* dout, float* const* din) { backward(dout, din[0]); }
+  // The entries of dout this layer's backward reads when it reads only some
+  // (nn/active_set.h), valid after forward; nullptr: all of them.
+  virtual const ActiveSet* dout_reads() const { return nullptr; }
+  // Set by the network before backward: din's only consumer reads just these
+  // entries (nullptr: all), so a layer may leave the others unwritten.
+  virtual void set_din_needed(const ActiveSet*) {}
   // The network tells each layer whether its (first) input holds only 0 and 1
   // (spikes), so synaptic layers can use event/bit paths (nn/linear.h).
   virtual void set_spike_input(bool) {}

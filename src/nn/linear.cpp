@@ -51,7 +51,24 @@ void Linear::backward(const float* dout, float* din) {
   if (bias_)
     for (int r = 0; r < R; ++r)  // db += sum_r dy  (R*O adds: not worth threads)
       for (int o = 0; o < O_; ++o) db_[o] += dout[int64_t(r) * O_ + o];
+  if (din && din_needed_ && din_needed_->rows == R) return backward_input_at(dout, din);
   if (din) gemm_nn(R, I_, O_, 1.f, dout, W_, 0.f, din);  // dx = dy W
+}
+
+// dx[r, i] = sum_o dy[r, o] W[o, i] at the needed entries; the rest unwritten.
+void Linear::backward_input_at(const float* dout, float* din) {
+  const ActiveSet& s = *din_needed_;
+  const int O = O_, I = I_;
+#pragma omp parallel for schedule(static)
+  for (int64_t r = 0; r < s.rows; ++r) {
+    const float* dy = dout + r * O;
+    for (int64_t k = s.row_start[r]; k < s.row_start[r + 1]; ++k) {
+      const int i = s.idx[k];
+      float acc = 0.f;
+      for (int o = 0; o < O; ++o) acc += dy[o] * W_[int64_t(o) * I + i];
+      din[r * I + i] = acc;
+    }
+  }
 }
 
 }  // namespace spikeforge

@@ -14,6 +14,8 @@
 // Both paths compute the same sums in a different order, so they agree to
 // float rounding, and bit for bit when the sums are exact (dyadic weights).
 // The path depends only on the data (the density), so runs stay deterministic.
+// When din's consumer reads only some entries (Layer::set_din_needed: a
+// sparse backward above), dx[r, i] = dy[r, :] . W[:, i] at those entries only.
 // Cache: the input spikes as bits (R * I / 8 bytes), plus the input pointer
 // for the BLAS path; analog input: the pointer only.
 #pragma once
@@ -44,6 +46,7 @@ class Linear : public Layer {
   float* bias() { return b_; }    // [O] or nullptr
 
   void set_spike_input(bool s) override { spike_input_ = s; }
+  void set_din_needed(const ActiveSet* s) override { din_needed_ = s; }
   bool spike_input() const { return spike_input_; }
   void set_path(SynapsePath p, double crossover = kDefaultCrossover) { path_ = p, crossover_ = crossover; }
   // The last forward's input density and whether it took the spike path.
@@ -58,6 +61,7 @@ class Linear : public Layer {
   float *W_ = nullptr, *b_ = nullptr, *dW_ = nullptr, *db_ = nullptr;
   void forward_spikes(float* out);
   void backward_weights_spikes(const float* dout);
+  void backward_input_at(const float* dout, float* din);
 
   const float* x_ = nullptr;  // cached input [Tin*B, I]
   bool spike_input_ = false, sparse_ = false;
@@ -68,6 +72,7 @@ class Linear : public Layer {
   std::vector<int32_t> spike_idx_;
   Tensor wt_;         // [I, O] W^T (forward) or dW^T partials (backward)
   Tensor w_scratch_;  // [O, I] the partials transposed back (backward)
+  const ActiveSet* din_needed_ = nullptr;
 };
 
 }  // namespace spikeforge

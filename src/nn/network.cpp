@@ -162,6 +162,10 @@ void Network::backward(const float* dout) {
     }
     // Two inputs read from the same node would both want the scratch buffer.
     if (in.size() == 2 && in[0] == in[1] && in[0] != kInput) throw InternalError("layer reads one node twice");
+    // A sole consumer that reads only some of its dout: write just those.
+    const int j0 = in[0];
+    layers_[i]->set_din_needed(in.size() == 1 && j0 != kInput && consumers_[j0] == 1 ? layers_[j0]->dout_reads()
+                                                                                     : nullptr);
     if (in.size() == 1)
       layers_[i]->backward(d, dins[0]);
     else

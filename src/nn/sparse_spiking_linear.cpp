@@ -40,6 +40,15 @@ void SparseSpikingLinear::prepare(int Tin, int T, int B) {
   v_.resize({T, B, N_});
   row_start_.assign(size_t(T) * B + 1, 0);
   part_.assign(size_t(omp_get_max_threads()) * (size_t(N_) * I_ + N_), 0.f);
+  scratch_.resize(size_t(omp_get_max_threads()));
+  for (Scratch& sc : scratch_) sc.acc.resize(size_t(I_));
+  // Trace scaling: beta^k for k <= T, and beta^-k below the largest L with beta^-L <= 2^40.
+  const double beta = p_.lif.beta;
+  rebase_ = beta >= 1.0 ? T : beta <= 0.0 ? 1 : int(std::clamp(40.0 * std::log(2.0) / -std::log(beta), 1.0, double(T)));
+  pow_.resize(size_t(T) + 1);
+  inv_pow_.resize(size_t(rebase_));
+  for (int k = 0; k <= T; ++k) pow_[k] = float(std::pow(beta, k));
+  for (int k = 0; k < rebase_; ++k) inv_pow_[k] = float(std::pow(beta, -k));
 }
 
 void SparseSpikingLinear::forward(const float* in, float* out, bool train) {
@@ -60,6 +69,7 @@ void SparseSpikingLinear::forward(const float* in, float* out, bool train) {
   for (int64_t r = 0; r < R; ++r) row_start_[r + 1] += row_start_[r];
   idx_.resize(size_t(row_start_[R]));
   g_.resize(idx_.size());
+  active_ = {row_start_.data(), idx_.data(), R};
   visit_surrogate(p_.surrogate, p_.surrogate_width, band, [&](auto sg) {
 #pragma omp parallel for schedule(static)
     for (int64_t r = 0; r < R; ++r) {
@@ -72,56 +82,141 @@ void SparseSpikingLinear::forward(const float* in, float* out, bool train) {
   });
 }
 
-void SparseSpikingLinear::backward(const float* dout, float* din) {
+// dW[j, :] += e_t[j] tr_t over the samples' active entries, with the scaled
+// traces tr_t = beta^(t - t0) S_b (S_b changes only at input spikes); db[j] +=
+// e_t[j] (1 - beta^(t+1)) / (1 - beta).
+void SparseSpikingLinear::weight_grads_of_samples(int b0, int b1, const float* dout, float* dW, float* db,
+                                                  Scratch& sc) const {
   const int T = T_, B = B_, I = I_, N = N_;
+  const int64_t nS = int64_t(b1 - b0) * I;
   const float beta = p_.lif.beta;
   const SpikeBits& bits = lin_.input_bits();
+  if (int64_t(sc.S.size()) < nS) sc.S.resize(size_t(nS));
+  float* S = sc.S.data();
+  std::fill(S, S + nS, 0.f);
+  int t0 = 0;
+  float bias_trace = 0;  // sum_{t' <= t} beta^(t - t')
+  for (int t = 0; t < T; ++t) {
+    if (t - t0 == rebase_) {  // move the base: S *= beta^L
+      const float f = pow_[rebase_];
+      for (int64_t e = 0; e < nS; ++e) S[e] *= f;
+      t0 = t;
+    }
+    const float up = inv_pow_[t - t0], down = pow_[t - t0];
+    bias_trace = beta * bias_trace + 1.f;
+    for (int b = b0; b < b1; ++b) {
+      const int64_t r = int64_t(t) * B + b;
+      float* Sb = S + int64_t(b - b0) * I;
+      bits.for_each(r, [&](int64_t i) { Sb[i] += up; });
+      for (int64_t k = row_start_[r]; k < row_start_[r + 1]; ++k) {
+        const int j = idx_[k];
+        const float e = dout[r * N + j] * g_[k];  // e_t = ds_t g_t
+        if (e == 0.f) continue;
+        const float c = e * down;
+        float* __restrict w = dW + int64_t(j) * I;
+        const float* __restrict x = Sb;
+#pragma omp simd
+        for (int i = 0; i < I; ++i) w[i] += c * x[i];
+        db[j] += e * bias_trace;
+      }
+    }
+  }
+}
+
+// dx_t = u_t + beta dx_{t+1}, u_t = sum over active j of e_t[j] W[j, :], every entry of sample b.
+void SparseSpikingLinear::input_grads_of_sample(int b, const float* dout, float* din, float* acc) const {
+  const int T = T_, B = B_, I = I_, N = N_;
+  const float beta = p_.lif.beta;
+  std::fill(acc, acc + I, 0.f);
+  for (int t = T - 1; t >= 0; --t) {
+    const int64_t r = int64_t(t) * B + b;
+    for (int i = 0; i < I; ++i) acc[i] *= beta;
+    for (int64_t k = row_start_[r]; k < row_start_[r + 1]; ++k) {
+      const int j = idx_[k];
+      const float e = dout[r * N + j] * g_[k];
+      if (e == 0.f) continue;
+      const float* __restrict w = W_ + int64_t(j) * I;
+      float* __restrict a = acc;
+#pragma omp simd
+      for (int i = 0; i < I; ++i) a[i] += e * w[i];
+    }
+    std::copy(acc, acc + I, din + r * I);
+  }
+}
+
+// din of samples [b0, b1). Where din's consumer reads only some entries and
+// that is cheaper than the recursion (needed x active <= T I + active I per
+// sample), only those, summed directly:
+//   dx_t[i] = sum_{t' >= t} beta^(t' - t) sum_{j in A_t'} e_t'[j] W[j, i]
+// (the others left unwritten); every other sample by the recursion.
+void SparseSpikingLinear::input_grads_of_samples(int b0, int b1, const float* dout, float* din, Scratch& sc) const {
+  const int T = T_, B = B_, I = I_, N = N_, nb = b1 - b0;
+  if (!din_needed_ || din_needed_->rows != int64_t(T) * B) {
+    for (int b = b0; b < b1; ++b) input_grads_of_sample(b, dout, din, sc.acc.data());
+    return;
+  }
+  const ActiveSet& need = *din_needed_;
+  // Each sample's active entries, in order of t: count, place, fill.
+  sc.from.assign(size_t(nb) * (T + 1), 0);
+  sc.need.assign(size_t(nb), 0);
+  for (int t = 0; t < T; ++t)
+    for (int b = b0; b < b1; ++b) {
+      const int64_t r = int64_t(t) * B + b;
+      sc.from[size_t(b - b0) * (T + 1) + t + 1] = row_start_[r + 1] - row_start_[r];
+      sc.need[b - b0] += need.row_start[r + 1] - need.row_start[r];
+    }
+  int64_t total = 0;  // from[b][t]: own[] index of sample b's first entry with t' >= t
+  for (int b = 0; b < nb; ++b) {
+    int64_t* f = sc.from.data() + size_t(b) * (T + 1);
+    f[0] = total;
+    for (int t = 1; t <= T; ++t) f[t] += f[t - 1];
+    total = f[T];
+  }
+  if (int64_t(sc.own.size()) < total) sc.own.resize(size_t(total));
+  for (int t = 0; t < T; ++t)
+    for (int b = b0; b < b1; ++b) {
+      const int64_t r = int64_t(t) * B + b;
+      int64_t q = sc.from[size_t(b - b0) * (T + 1) + t];
+      for (int64_t k = row_start_[r]; k < row_start_[r + 1]; ++k)
+        sc.own[size_t(q++)] = {t, idx_[k], dout[r * N + idx_[k]] * g_[k]};
+    }
+  auto direct = [&](int b) {
+    const int64_t* f = sc.from.data() + size_t(b - b0) * (T + 1);
+    const double active = double(f[T] - f[0]);
+    return double(sc.need[b - b0]) * active <= double(T) * I + active * I;
+  };
+  for (int t = 0; t < T; ++t)
+    for (int b = b0; b < b1; ++b) {
+      if (!direct(b)) continue;
+      const int64_t r = int64_t(t) * B + b, end = sc.from[size_t(b - b0) * (T + 1) + T];
+      const int64_t first = sc.from[size_t(b - b0) * (T + 1) + t];
+      for (int64_t k = need.row_start[r]; k < need.row_start[r + 1]; ++k) {
+        const int i = need.idx[k];
+        float acc = 0.f;
+        for (int64_t q = first; q < end; ++q) {
+          const Entry& en = sc.own[size_t(q)];
+          acc += pow_[en.t - t] * en.e * W_[int64_t(en.j) * I + i];
+        }
+        din[r * I + i] = acc;
+      }
+    }
+  for (int b = b0; b < b1; ++b)
+    if (!direct(b)) input_grads_of_sample(b, dout, din, sc.acc.data());
+}
+
+void SparseSpikingLinear::backward(const float* dout, float* din) {
+  const int I = I_, N = N_;
   const int64_t per = int64_t(N) * I + N;
   std::fill(part_.begin(), part_.end(), 0.f);
 #pragma omp parallel
   {
-    float* dWp = part_.data() + int64_t(omp_get_thread_num()) * per;  // [N, I] then db [N]
-    float* dbp = dWp + int64_t(N) * I;
-    std::vector<float> tr(I), acc(I);
-#pragma omp for schedule(static)
-    for (int b = 0; b < B; ++b) {
-      // dW += e_t tr_t^T over the active set, with tr_t = beta tr_{t-1} + x_t
-      std::fill(tr.begin(), tr.end(), 0.f);
-      float bias_trace = 0;  // sum_{t' <= t} beta^(t - t') = (1 - beta^(t+1)) / (1 - beta)
-      for (int t = 0; t < T; ++t) {
-        const int64_t r = int64_t(t) * B + b;
-        for (int i = 0; i < I; ++i) tr[i] *= beta;
-        bits.for_each(r, [&](int64_t i) { tr[i] += 1.f; });
-        bias_trace = beta * bias_trace + 1.f;
-        for (int64_t k = row_start_[r]; k < row_start_[r + 1]; ++k) {
-          const int j = idx_[k];
-          const float e = dout[r * N + j] * g_[k];  // e_t = ds_t g_t
-          if (e == 0.f) continue;
-          float* __restrict w = dWp + int64_t(j) * I;
-          const float* __restrict x = tr.data();
-#pragma omp simd
-          for (int i = 0; i < I; ++i) w[i] += e * x[i];
-          dbp[j] += e * bias_trace;
-        }
-      }
-      if (!din) continue;
-      // dx_t = u_t + beta dx_{t+1}, u_t = sum over active j of e_t[j] W[j, :]
-      std::fill(acc.begin(), acc.end(), 0.f);
-      for (int t = T - 1; t >= 0; --t) {
-        const int64_t r = int64_t(t) * B + b;
-        for (int i = 0; i < I; ++i) acc[i] *= beta;
-        for (int64_t k = row_start_[r]; k < row_start_[r + 1]; ++k) {
-          const int j = idx_[k];
-          const float e = dout[r * N + j] * g_[k];
-          if (e == 0.f) continue;
-          const float* __restrict w = W_ + int64_t(j) * I;
-          float* __restrict a = acc.data();
-#pragma omp simd
-          for (int i = 0; i < I; ++i) a[i] += e * w[i];
-        }
-        std::copy(acc.begin(), acc.end(), din + r * I);
-      }
-    }
+    const int th = omp_get_thread_num();
+    float* dWp = part_.data() + int64_t(th) * per;  // [N, I] then db [N]
+    int64_t lo, hi;
+    thread_slice(B_, lo, hi);
+    Scratch& sc = scratch_[size_t(th)];
+    weight_grads_of_samples(int(lo), int(hi), dout, dWp, dWp + int64_t(N) * I, sc);
+    if (din) input_grads_of_samples(int(lo), int(hi), dout, din, sc);
   }
   // Thread partials in thread order: deterministic for a thread count.
   const int nt = int(part_.size() / size_t(per));

@@ -16,8 +16,17 @@
 //     dx_t     =  u_t + beta dx_{t+1},   u_t = sum_{j in A_t} e_t[j] W[j, :]
 // which are the dense gradients of the banded surrogate exactly (the same
 // sums, grouped differently: equal to float rounding, bit for bit when exact).
-// Work: the active entries times fan-in, plus two O(T B I) trace recursions,
-// instead of the dense 2 T B N I MACs.
+// The trace is kept scaled, so it changes only at input spikes:
+//   tr_t = beta^(t - t0) S,  S += beta^-(t - t0) at each input spike,
+// with the base t0 moved (S *= beta^L) every L steps, L the largest with
+// beta^-L <= 2^40; dW[j, :] += (e_t[j] beta^(t - t0)) S.
+// When din's consumer reads only some entries (Layer::set_din_needed: a sparse
+// layer below), dx_t[i] is summed at those entries directly,
+//   dx_t[i] = sum_{t' >= t} beta^(t' - t) sum_{j in A_t'} e_t'[j] W[j, i],
+// where that costs less than the recursion (per sample: needed x active
+// against T I + active I).
+// Work: the active entries times fan-in plus the input spikes, instead of the
+// dense 2 T B N I MACs.
 //
 // Cache per forward, what backward reads: the input spikes as bits
 // (T B I / 8 bytes, inside the linear) and the active set as a list of
@@ -53,6 +62,8 @@ class SparseSpikingLinear : public Layer {
   double spikes_emitted() const override { return spikes_; }
   void reset_spike_count() override { spikes_ = 0; }
 
+  const ActiveSet* dout_reads() const override { return &active_; }
+  void set_din_needed(const ActiveSet* s) override { din_needed_ = s; }
   int64_t active_entries() const { return int64_t(idx_.size()); }  // of the last forward
   size_t cache_bytes() const { return lin_.cache_bytes() + idx_.size() * (sizeof(int32_t) + sizeof(float)); }
   Linear& synapse() { return lin_; }
@@ -68,6 +79,27 @@ class SparseSpikingLinear : public Layer {
   std::vector<int32_t> idx_;        // neuron j of each active entry
   std::vector<float> g_;            // its surrogate g(v - theta)
   std::vector<float> part_;         // [threads, N*I + N] per-thread dW, db
+  ActiveSet active_;                // row_start_, idx_ as the entries backward reads of dout
+  const ActiveSet* din_needed_ = nullptr;
+  std::vector<float> pow_;      // [T + 1] beta^k
+  std::vector<float> inv_pow_;  // [L] beta^-k
+  int rebase_ = 1;              // L: steps between moves of the trace's base
+
+  struct Entry {  // an active entry of one sample: step, neuron, e_t[j]
+    int t, j;
+    float e;
+  };
+  // One thread's buffers for its samples [b0, b1), grown only.
+  struct Scratch {
+    std::vector<float> S, acc;        // [nb, I] scaled traces; [I] din recursion
+    std::vector<Entry> own;           // the samples' active entries, sample by sample, t increasing
+    std::vector<int64_t> from, need;  // [nb, T + 1] own[] index of (b, t); [nb] needed entries
+  };
+  std::vector<Scratch> scratch_;  // [threads]
+  // Steps outer, samples inner: rows r = t*B + b are read in memory order.
+  void weight_grads_of_samples(int b0, int b1, const float* dout, float* dW, float* db, Scratch& sc) const;
+  void input_grads_of_sample(int b, const float* dout, float* din, float* acc) const;
+  void input_grads_of_samples(int b0, int b1, const float* dout, float* din, Scratch& sc) const;
 };
 
 }  // namespace spikeforge
