@@ -6,6 +6,7 @@
 #include "core/blas.h"
 #include "core/simd16.h"
 #include "nn/init.h"
+#include "nn/neuron_scan.h"
 
 namespace spikeforge {
 
@@ -130,20 +131,40 @@ void Linear::forward_spikes(float* out) {
 // dWt[i, :] += sum over rows r where x[r, i] = 1 of dy[r, :]; each thread owns
 // a block of outputs (no races, a fixed order), then dW += dWt^T.
 void Linear::backward_weights_spikes(const float* dout) {
-  const int R = Tin_ * B_, O = O_, I = I_;
-  wt_.resize({I, O});
+  const int R = Tin_ * B_, O = O_, I = I_, nt = omp_get_max_threads();
+  const int blocks = (O + kOutBlock - 1) / kOutBlock;
+  // Few outputs (one block, as a 10-way read-out): split the rows instead, each
+  // thread with its own dWt partial, added in thread order (deterministic).
+  const bool by_rows = blocks < nt && int64_t(I) * O * nt <= (int64_t(1) << 22);
+  wt_.resize({by_rows ? nt : 1, I, O});
   wt_.fill(0.f);
   float* dwt = wt_.data();
-  const int blocks = (O + kOutBlock - 1) / kOutBlock;
+  if (by_rows) {
+#pragma omp parallel
+    {
+      int64_t lo, hi;
+      thread_slice(R, lo, hi);
+      float* part = dwt + int64_t(omp_get_thread_num()) * I * O;
+      for (int64_t r = lo; r < hi; ++r) {
+        const float* __restrict dy = dout + r * O;
+        bits_.for_each(r, [&](int64_t i) {
+          float* __restrict d = part + i * O;
+          for (int o = 0; o < O; ++o) d[o] += dy[o];
+        });
+      }
+    }
+    for (int th = 1; th < nt; ++th) axpy(int64_t(I) * O, 1.f, dwt + int64_t(th) * I * O, dwt);
+  } else {
 #pragma omp parallel for schedule(static)
-  for (int blk = 0; blk < blocks; ++blk) {
-    const int o0 = blk * kOutBlock, n = std::min(kOutBlock, O - o0);
-    for (int r = 0; r < R; ++r) {
-      const float* __restrict dy = dout + int64_t(r) * O + o0;
-      bits_.for_each(r, [&](int64_t i) {
-        float* __restrict d = dwt + i * O + o0;
-        for (int o = 0; o < n; ++o) d[o] += dy[o];
-      });
+    for (int blk = 0; blk < blocks; ++blk) {
+      const int o0 = blk * kOutBlock, n = std::min(kOutBlock, O - o0);
+      for (int r = 0; r < R; ++r) {
+        const float* __restrict dy = dout + int64_t(r) * O + o0;
+        bits_.for_each(r, [&](int64_t i) {
+          float* __restrict d = dwt + i * O + o0;
+          for (int o = 0; o < n; ++o) d[o] += dy[o];
+        });
+      }
     }
   }
   w_scratch_.resize({O, I});

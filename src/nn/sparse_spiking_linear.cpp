@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/blas.h"
 #include "core/error.h"
 #include "nn/neuron_scan.h"
 
@@ -144,69 +145,42 @@ void SparseSpikingLinear::input_grads_of_sample(int b, const float* dout, float*
   }
 }
 
-// din of samples [b0, b1). Where din's consumer reads only some entries and
-// that is cheaper than the recursion (needed x active <= T I + active I per
-// sample), only those, summed directly:
-//   dx_t[i] = sum_{t' >= t} beta^(t' - t) sum_{j in A_t'} e_t'[j] W[j, i]
-// (the others left unwritten); every other sample by the recursion.
-void SparseSpikingLinear::input_grads_of_samples(int b0, int b1, const float* dout, float* din, Scratch& sc) const {
-  const int T = T_, B = B_, I = I_, N = N_, nb = b1 - b0;
-  if (!din_needed_ || din_needed_->rows != int64_t(T) * B) {
-    for (int b = b0; b < b1; ++b) input_grads_of_sample(b, dout, din, sc.acc.data());
-    return;
-  }
+// dx_t[i] = dv_t . W[:, i] at the needed entries of samples [b0, b1), with
+// dv_t = e_t + beta dv_{t+1} kept per sample over the N neurons; the other
+// entries unwritten.
+void SparseSpikingLinear::input_grads_at_needed(int b0, int b1, const float* dout, float* din, Scratch& sc) const {
+  const int T = T_, B = B_, I = I_, N = N_;
+  const float beta = p_.lif.beta;
   const ActiveSet& need = *din_needed_;
-  // Each sample's active entries, in order of t: count, place, fill.
-  sc.from.assign(size_t(nb) * (T + 1), 0);
-  sc.need.assign(size_t(nb), 0);
-  for (int t = 0; t < T; ++t)
+  const float* wt = wt_.data();
+  const int64_t nD = int64_t(b1 - b0) * N;
+  if (int64_t(sc.D.size()) < nD) sc.D.resize(size_t(nD));
+  std::fill(sc.D.begin(), sc.D.begin() + nD, 0.f);
+  for (int t = T - 1; t >= 0; --t)
     for (int b = b0; b < b1; ++b) {
       const int64_t r = int64_t(t) * B + b;
-      sc.from[size_t(b - b0) * (T + 1) + t + 1] = row_start_[r + 1] - row_start_[r];
-      sc.need[b - b0] += need.row_start[r + 1] - need.row_start[r];
-    }
-  int64_t total = 0;  // from[b][t]: own[] index of sample b's first entry with t' >= t
-  for (int b = 0; b < nb; ++b) {
-    int64_t* f = sc.from.data() + size_t(b) * (T + 1);
-    f[0] = total;
-    for (int t = 1; t <= T; ++t) f[t] += f[t - 1];
-    total = f[T];
-  }
-  if (int64_t(sc.own.size()) < total) sc.own.resize(size_t(total));
-  for (int t = 0; t < T; ++t)
-    for (int b = b0; b < b1; ++b) {
-      const int64_t r = int64_t(t) * B + b;
-      int64_t q = sc.from[size_t(b - b0) * (T + 1) + t];
-      for (int64_t k = row_start_[r]; k < row_start_[r + 1]; ++k)
-        sc.own[size_t(q++)] = {t, idx_[k], dout[r * N + idx_[k]] * g_[k]};
-    }
-  auto direct = [&](int b) {
-    const int64_t* f = sc.from.data() + size_t(b - b0) * (T + 1);
-    const double active = double(f[T] - f[0]);
-    return double(sc.need[b - b0]) * active <= double(T) * I + active * I;
-  };
-  for (int t = 0; t < T; ++t)
-    for (int b = b0; b < b1; ++b) {
-      if (!direct(b)) continue;
-      const int64_t r = int64_t(t) * B + b, end = sc.from[size_t(b - b0) * (T + 1) + T];
-      const int64_t first = sc.from[size_t(b - b0) * (T + 1) + t];
+      float* __restrict dv = sc.D.data() + int64_t(b - b0) * N;
+#pragma omp simd
+      for (int j = 0; j < N; ++j) dv[j] *= beta;  // beta dv_{t+1}
+      for (int64_t k = row_start_[r]; k < row_start_[r + 1]; ++k) dv[idx_[k]] += dout[r * N + idx_[k]] * g_[k];
       for (int64_t k = need.row_start[r]; k < need.row_start[r + 1]; ++k) {
-        const int i = need.idx[k];
+        const float* __restrict w = wt + int64_t(need.idx[k]) * N;
         float acc = 0.f;
-        for (int64_t q = first; q < end; ++q) {
-          const Entry& en = sc.own[size_t(q)];
-          acc += pow_[en.t - t] * en.e * W_[int64_t(en.j) * I + i];
-        }
-        din[r * I + i] = acc;
+#pragma omp simd reduction(+ : acc)
+        for (int j = 0; j < N; ++j) acc += dv[j] * w[j];
+        din[r * I + need.idx[k]] = acc;
       }
     }
-  for (int b = b0; b < b1; ++b)
-    if (!direct(b)) input_grads_of_sample(b, dout, din, sc.acc.data());
 }
 
 void SparseSpikingLinear::backward(const float* dout, float* din) {
   const int I = I_, N = N_;
   const int64_t per = int64_t(N) * I + N;
+  const bool at_needed = din && din_needed_ && din_needed_->rows == int64_t(T_) * B_;
+  if (at_needed) {
+    wt_.resize({I, N});
+    transpose(N, I, W_, wt_.data());
+  }
   std::fill(part_.begin(), part_.end(), 0.f);
 #pragma omp parallel
   {
@@ -216,7 +190,10 @@ void SparseSpikingLinear::backward(const float* dout, float* din) {
     thread_slice(B_, lo, hi);
     Scratch& sc = scratch_[size_t(th)];
     weight_grads_of_samples(int(lo), int(hi), dout, dWp, dWp + int64_t(N) * I, sc);
-    if (din) input_grads_of_samples(int(lo), int(hi), dout, din, sc);
+    if (din && at_needed)
+      input_grads_at_needed(int(lo), int(hi), dout, din, sc);
+    else if (din)
+      for (int b = int(lo); b < int(hi); ++b) input_grads_of_sample(b, dout, din, sc.acc.data());
   }
   // Thread partials in thread order: deterministic for a thread count.
   const int nt = int(part_.size() / size_t(per));

@@ -21,10 +21,9 @@
 // with the base t0 moved (S *= beta^L) every L steps, L the largest with
 // beta^-L <= 2^40; dW[j, :] += (e_t[j] beta^(t - t0)) S.
 // When din's consumer reads only some entries (Layer::set_din_needed: a sparse
-// layer below), dx_t[i] is summed at those entries directly,
-//   dx_t[i] = sum_{t' >= t} beta^(t' - t) sum_{j in A_t'} e_t'[j] W[j, i],
-// where that costs less than the recursion (per sample: needed x active
-// against T I + active I).
+// layer below), dx_t[i] = dv_t . W[:, i] at those entries only, with the
+// neuron-space recursion dv_t = e_t + beta dv_{t+1} (T N per sample, plus N per
+// needed entry, instead of T I).
 // Work: the active entries times fan-in plus the input spikes, instead of the
 // dense 2 T B N I MACs.
 //
@@ -85,21 +84,16 @@ class SparseSpikingLinear : public Layer {
   std::vector<float> inv_pow_;  // [L] beta^-k
   int rebase_ = 1;              // L: steps between moves of the trace's base
 
-  struct Entry {  // an active entry of one sample: step, neuron, e_t[j]
-    int t, j;
-    float e;
-  };
   // One thread's buffers for its samples [b0, b1), grown only.
   struct Scratch {
-    std::vector<float> S, acc;        // [nb, I] scaled traces; [I] din recursion
-    std::vector<Entry> own;           // the samples' active entries, sample by sample, t increasing
-    std::vector<int64_t> from, need;  // [nb, T + 1] own[] index of (b, t); [nb] needed entries
+    std::vector<float> S, D, acc;  // [nb, I] scaled traces; [nb, N] dv_t; [I] din recursion
   };
   std::vector<Scratch> scratch_;  // [threads]
+  Tensor wt_;                     // [I, N] W^T for the needed-entry din
   // Steps outer, samples inner: rows r = t*B + b are read in memory order.
   void weight_grads_of_samples(int b0, int b1, const float* dout, float* dW, float* db, Scratch& sc) const;
   void input_grads_of_sample(int b, const float* dout, float* din, float* acc) const;
-  void input_grads_of_samples(int b0, int b1, const float* dout, float* din, Scratch& sc) const;
+  void input_grads_at_needed(int b0, int b1, const float* dout, float* din, Scratch& sc) const;
 };
 
 }  // namespace spikeforge

@@ -1,6 +1,32 @@
 #include "nn/spike_bits.h"
 
+#include <immintrin.h>
+
 namespace spikeforge {
+namespace {
+
+// Bit j = (x[j] != 0) for j < n.
+inline uint64_t pack_tail(const float* x, int64_t n) {
+  uint64_t b = 0;
+  for (int64_t j = 0; j < n; ++j) b |= uint64_t(x[j] != 0.f) << j;
+  return b;
+}
+
+// 64 floats to 64 bits: four 16-lane compares where the CPU has AVX-512
+// (the scalar shift-or loop costs more than reading the floats).
+inline uint64_t pack64(const float* x) {
+#ifdef __AVX512F__
+  const __m512 z = _mm512_setzero_ps();
+  uint64_t b = 0;
+  for (int q = 0; q < 4; ++q)
+    b |= uint64_t(_mm512_cmp_ps_mask(_mm512_loadu_ps(x + 16 * q), z, _CMP_NEQ_UQ)) << (16 * q);
+  return b;
+#else
+  return pack_tail(x, 64);
+#endif
+}
+
+}  // namespace
 
 int64_t SpikeBits::pack(const float* x, int64_t R, int64_t N) {
   R_ = R, N_ = N, W_ = (N + 63) / 64;
@@ -11,9 +37,8 @@ int64_t SpikeBits::pack(const float* x, int64_t R, int64_t N) {
     const float* xr = x + r * N;
     uint64_t* w = bits_.data() + r * W_;
     for (int64_t k = 0; k < W_; ++k) {
-      uint64_t b = 0;
       const int64_t lo = k * 64, n = N - lo < 64 ? N - lo : 64;
-      for (int64_t j = 0; j < n; ++j) b |= uint64_t(xr[lo + j] != 0.f) << j;
+      const uint64_t b = n == 64 ? pack64(xr + lo) : pack_tail(xr + lo, n);
       w[k] = b;
       count += __builtin_popcountll(b);
     }

@@ -82,18 +82,21 @@ TEST(SpikeBits, PacksAndIteratesInOrder) {
 // Weights and gradients k / 64 with |k| <= 8 and few terms: every partial sum
 // is exact, so the spike path must equal BLAS bit for bit (forward, dW; dx is BLAS in both).
 TEST(SparseLinear, SpikePathEqualsBlasExactlyOnDyadicValues) {
-  const int I = 200, O = 70, R = 9;  // O not a multiple of the 64-wide block
-  Rng rng(1);
-  std::vector<float> params(size_t(O) * I + O), dy(size_t(R) * O);
-  for (auto& v : params) v = float(int(rng.below(17)) - 8) / 64.f;
-  for (auto& v : dy) v = float(int(rng.below(17)) - 8) / 64.f;
-  for (double density : {0.01, 0.05, 0.3}) {
-    const std::vector<float> x = spikes(size_t(R) * I, density, rng);
-    PathRun dense = run_linear(SynapsePath::Dense, params, x, dy, I, O, R);
-    PathRun sparse = run_linear(SynapsePath::Sparse, params, x, dy, I, O, R);
-    EXPECT_EQ(std::memcmp(dense.y.data(), sparse.y.data(), dense.y.size() * 4), 0) << "forward, density " << density;
-    EXPECT_EQ(std::memcmp(dense.dW.data(), sparse.dW.data(), dense.dW.size() * 4), 0) << "dW, density " << density;
-    EXPECT_EQ(std::memcmp(dense.dx.data(), sparse.dx.data(), dense.dx.size() * 4), 0) << "dx, density " << density;
+  // O = 70: not a multiple of the 64-wide block; O = 10: one block, rows split across threads.
+  for (const int O : {70, 10}) {
+    const int I = 200, R = 9;
+    Rng rng(1);
+    std::vector<float> params(size_t(O) * I + O), dy(size_t(R) * O);
+    for (auto& v : params) v = float(int(rng.below(17)) - 8) / 64.f;
+    for (auto& v : dy) v = float(int(rng.below(17)) - 8) / 64.f;
+    for (double density : {0.01, 0.05, 0.3}) {
+      const std::vector<float> x = spikes(size_t(R) * I, density, rng);
+      PathRun dense = run_linear(SynapsePath::Dense, params, x, dy, I, O, R);
+      PathRun sparse = run_linear(SynapsePath::Sparse, params, x, dy, I, O, R);
+      EXPECT_EQ(std::memcmp(dense.y.data(), sparse.y.data(), dense.y.size() * 4), 0) << "forward, O " << O;
+      EXPECT_EQ(std::memcmp(dense.dW.data(), sparse.dW.data(), dense.dW.size() * 4), 0) << "dW, O " << O;
+      EXPECT_EQ(std::memcmp(dense.dx.data(), sparse.dx.data(), dense.dx.size() * 4), 0) << "dx, O " << O;
+    }
   }
 }
 
