@@ -63,7 +63,8 @@ bool Network::emits_spikes(int node) const {
   if (node == kInput) return input_spikes_;
   const Layer& l = *layers_[node];
   if (l.spiking() || l.kind() == "spike_maxpool") return true;
-  if (l.kind() == "flatten" || l.kind() == "dropout" || l.kind() == "maxpool2d") return emits_spikes(inputs_[node][0]);
+  // Dropout is not among these: in training its output is 0 or 1 / (1 - p).
+  if (l.kind() == "flatten" || l.kind() == "maxpool2d") return emits_spikes(inputs_[node][0]);
   return false;
 }
 

@@ -16,6 +16,7 @@
 #include "core/rng.h"
 #include "nn/add.h"
 #include "nn/conv2d.h"
+#include "nn/dropout.h"
 #include "nn/flatten.h"
 #include "nn/linear.h"
 #include "nn/network.h"
@@ -116,4 +117,31 @@ TEST(Network, ShapeErrorsNameTheProblem) {
   } catch (const ShapeError& e) {
     EXPECT_NE(std::string(e.what()).find("node 1"), std::string::npos) << e.what();
   }
+}
+
+// Spikes through dropout are 0 or 1 / (1 - p) in training, not spikes: the
+// linear after it must weigh them by value. The same network with the input
+// marked as analog (every layer on its dense path) gives the same output.
+TEST(Network, DropoutOfSpikesKeepsItsScale) {
+  const int I = 64, O = 8, T = 3, B = 4;
+  auto make = [&](bool spikes) {
+    auto net = std::make_unique<Network>(FeatShape{I, 1, 1});
+    net->add(std::make_unique<Dropout>(FeatShape{I, 1, 1}, 0.5f, 7));
+    net->add(std::make_unique<Linear>(FeatShape{I, 1, 1}, O));
+    net->finalize();
+    net->set_input_spikes(spikes);
+    Rng rng(2);
+    net->init_params(InitKind::KaimingUniform, rng);
+    net->prepare(T, T, B);
+    return net;
+  };
+  Rng rng(3);
+  std::vector<float> x(size_t(T) * B * I);
+  for (auto& v : x) v = rng.uniform() < 0.1f ? 1.f : 0.f;  // sparse: the spike path would be taken
+  auto spiking = make(true), analog = make(false);
+  const float* a = spiking->forward(x.data(), true);
+  const std::vector<float> ya(a, a + size_t(T) * B * O);
+  const float* b = analog->forward(x.data(), true);
+  const std::vector<float> yb(b, b + size_t(T) * B * O);
+  EXPECT_TRUE(all_close("train-mode output", ya, yb, 1e-5, 1e-6));
 }
