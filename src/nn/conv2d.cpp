@@ -7,7 +7,6 @@
 #include "core/blas.h"
 #include "core/error.h"
 #include "nn/init.h"
-#include "nn/spike_conv.h"
 
 namespace spikeforge {
 
@@ -52,9 +51,19 @@ void Conv2d::prepare(int Tin, int T, int B) {
   dW_th_.resize({nt, param_count()});
 }
 
+// db[o] += sum_{p < n} dY[o * ld + p]: the bias gradient of O rows of length n.
+static void add_bias_grad(const float* dY, int O, int64_t n, int64_t ld, float* db) {
+  for (int o = 0; o < O; ++o) {
+    float sb = 0;
+#pragma omp simd reduction(+ : sb)
+    for (int64_t p = 0; p < n; ++p) sb += dY[o * ld + p];
+    db[o] += sb;
+  }
+}
+
 double Conv2d::pack_input_masks(const float* in) {
   const int N = Tin_ * B_;
-  const int64_t in_sz = in_.size(), mw = int64_t(in_.H) * in_.W * channel_mask_words(in_.C);
+  const int64_t in_sz = in_.size(), mw = mask_words_per_image();
   masks_.resize(size_t(N * mw));
   int64_t count = 0;
 #pragma omp parallel for schedule(static) reduction(+ : count)
@@ -65,7 +74,7 @@ double Conv2d::pack_input_masks(const float* in) {
 // y_n = (b + spiking taps' rows of Wt)^T, one image per iteration.
 void Conv2d::forward_spikes(float* out) {
   const int N = Tin_ * B_, KK = g_.col_rows(), P = g_.col_cols();
-  const int64_t out_sz = out_.size(), mw = int64_t(in_.H) * in_.W * channel_mask_words(in_.C);
+  const int64_t out_sz = out_.size(), mw = mask_words_per_image();
   wt_.resize({KK, O_});
   transpose(O_, KK, W_, wt_.data());
 #pragma omp parallel
@@ -83,7 +92,7 @@ void Conv2d::forward_spikes(float* out) {
 void Conv2d::weight_grad_spikes(const float* dout) {
   const int N = Tin_ * B_, P = g_.col_cols();
   const int64_t out_sz = out_.size(), np = param_count(), nw = int64_t(O_) * g_.col_rows();
-  const int64_t mw = int64_t(in_.H) * in_.W * channel_mask_words(in_.C);
+  const int64_t mw = mask_words_per_image();
 #pragma omp parallel
   {
     const int th = omp_get_thread_num();
@@ -92,13 +101,7 @@ void Conv2d::weight_grad_spikes(const float* dout) {
 #pragma omp for schedule(static)
     for (int n = 0; n < N; ++n) {
       const float* dy = dout + n * out_sz;
-      if (bias_)
-        for (int o = 0; o < O_; ++o) {
-          float sb = 0;
-#pragma omp simd reduction(+ : sb)
-          for (int p = 0; p < P; ++p) sb += dy[int64_t(o) * P + p];
-          part[nw + o] += sb;  // db += sum_p dy
-        }
+      if (bias_) add_bias_grad(dy, O_, P, P, part + nw);  // db += sum_p dy
       transpose(O_, P, dy, dyT);
       spike_conv_weight_grad(g_, O_, masks_.data() + n * mw, dyT, part);
     }
@@ -185,13 +188,7 @@ void Conv2d::backward(const float* dout, float* din) {
             const float* src = dout + (n0 + j) * out_sz + int64_t(o) * P;
             std::copy(src, src + P, dYbuf + o * ld + j * P);
           }
-      if (bias_ && !sparse_)
-        for (int o = 0; o < O_; ++o) {
-          float sb = 0;
-#pragma omp simd reduction(+ : sb)
-          for (int64_t p = 0; p < ld; ++p) sb += dY[o * ld + p];
-          dW[nw + o] += sb;  // db += sum_p dY
-        }
+      if (bias_ && !sparse_) add_bias_grad(dY, O_, ld, ld, dW + nw);  // db += sum_p dY
       if (!sparse_) {
         for (int j = 0; j < nb; ++j) im2col(g_, x_ + (n0 + j) * in_sz, col + j * P, ld);
         gemm_nt(O_, KK, int(ld), 1.f, dY, col, 1.f, dW);  // dW += dY col^T

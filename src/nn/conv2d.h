@@ -26,6 +26,7 @@
 #include "core/tensor.h"
 #include "nn/im2col.h"
 #include "nn/layer.h"
+#include "nn/spike_conv.h"
 #include "nn/synapse_path.h"
 
 namespace spikeforge {
@@ -62,6 +63,7 @@ class Conv2d : public Layer {
 
  private:
   double pack_input_masks(const float* in);  // returns the density
+  int64_t mask_words_per_image() const { return int64_t(in_.H) * in_.W * channel_mask_words(in_.C); }
   void forward_spikes(float* out);
   void weight_grad_spikes(const float* dout);
   void reduce_weight_partials(bool transposed);

@@ -139,33 +139,28 @@ void Linear::backward_weights_spikes(const float* dout) {
   wt_.resize({by_rows ? nt : 1, I, O});
   wt_.fill(0.f);
   float* dwt = wt_.data();
+  // dst[i, o0 .. o0 + n) += dy[r, o0 .. o0 + n) for the spikes i of rows [r0, r1)
+  auto add_rows = [&](int64_t r0, int64_t r1, int o0, int n, float* dst) {
+    for (int64_t r = r0; r < r1; ++r) {
+      const float* __restrict dy = dout + r * O + o0;
+      bits_.for_each(r, [&](int64_t i) {
+        float* __restrict d = dst + i * O + o0;
+        for (int o = 0; o < n; ++o) d[o] += dy[o];
+      });
+    }
+  };
   if (by_rows) {
 #pragma omp parallel
     {
       int64_t lo, hi;
       thread_slice(R, lo, hi);
-      float* part = dwt + int64_t(omp_get_thread_num()) * I * O;
-      for (int64_t r = lo; r < hi; ++r) {
-        const float* __restrict dy = dout + r * O;
-        bits_.for_each(r, [&](int64_t i) {
-          float* __restrict d = part + i * O;
-          for (int o = 0; o < O; ++o) d[o] += dy[o];
-        });
-      }
+      add_rows(lo, hi, 0, O, dwt + int64_t(omp_get_thread_num()) * I * O);
     }
     for (int th = 1; th < nt; ++th) axpy(int64_t(I) * O, 1.f, dwt + int64_t(th) * I * O, dwt);
   } else {
 #pragma omp parallel for schedule(static)
-    for (int blk = 0; blk < blocks; ++blk) {
-      const int o0 = blk * kOutBlock, n = std::min(kOutBlock, O - o0);
-      for (int r = 0; r < R; ++r) {
-        const float* __restrict dy = dout + int64_t(r) * O + o0;
-        bits_.for_each(r, [&](int64_t i) {
-          float* __restrict d = dwt + i * O + o0;
-          for (int o = 0; o < n; ++o) d[o] += dy[o];
-        });
-      }
-    }
+    for (int blk = 0; blk < blocks; ++blk)
+      add_rows(0, R, blk * kOutBlock, std::min(kOutBlock, O - blk * kOutBlock), dwt);
   }
   w_scratch_.resize({O, I});
   float* dw = w_scratch_.data();
