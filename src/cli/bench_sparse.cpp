@@ -2,7 +2,8 @@
 //
 //  densities  the MLP workload's first layer (784 -> 1000, T = 25, batch 128)
 //             on Bernoulli spikes at density 1, 5, 10, 20, 50 %: forward on the
-//             BLAS path, the spike path and the automatic choice.
+//             BLAS path, the spike path and the automatic choice, timed
+//             round-robin (cli/timing.h) so the machine's noise falls on all three.
 //  cache      the MLP workload's BPTT cache of spikes as bits, against a float32
 //             cache of the same spikes (and the membrane cache beside it).
 //  epoch      the sparse-backprop paper's Fashion-MNIST setting (Perez-Nieves &
@@ -47,17 +48,22 @@ nlohmann::json density_sweep(int repeats) {
   lin.prepare(R, R, 1);
   Tensor x({R, I}), y({R, O});
   nlohmann::json out = nlohmann::json::array();
-  std::printf("sparse forward, linear %d -> %d on %d x %d spike rows (T x batch), median of %d:\n", I, O, T, B,
+  std::printf("sparse forward, linear %d -> %d on %d x %d spike rows (T x batch), median of %d rounds:\n", I, O, T, B,
               repeats);
   for (double d : {0.01, 0.05, 0.10, 0.20, 0.50}) {
     for (int64_t i = 0; i < x.numel(); ++i) x[i] = rng.uniform() < d ? 1.f : 0.f;
-    auto time_path = [&](SynapsePath path) {
-      lin.set_path(path);
-      return median_ms(repeats, [&] { lin.forward(x.data(), y.data(), false); });
+    bool auto_sparse = false;
+    auto run_path = [&](SynapsePath path) {
+      return [&, path] {
+        lin.set_path(path);
+        lin.forward(x.data(), y.data(), false);
+        if (path == SynapsePath::Auto) auto_sparse = lin.last_sparse();
+      };
     };
-    const double dense = time_path(SynapsePath::Dense), sparse = time_path(SynapsePath::Sparse);
-    const double autom = time_path(SynapsePath::Auto);
-    const char* choice = lin.last_sparse() ? "sparse" : "dense";
+    const std::vector<double> t = interleaved_median_ms(
+        repeats, {run_path(SynapsePath::Dense), run_path(SynapsePath::Sparse), run_path(SynapsePath::Auto)});
+    const double dense = t[0], sparse = t[1], autom = t[2];
+    const char* choice = auto_sparse ? "sparse" : "dense";
     std::printf("  density %4.0f %%  dense %7.2f ms  sparse %7.2f ms  (%.1fx)  auto %7.2f ms (%s, %.0f %% of best)\n",
                 100 * d, dense, sparse, dense / sparse, autom, choice, 100 * autom / std::min(dense, sparse));
     out.push_back({{"density", d},
