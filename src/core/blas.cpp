@@ -3,6 +3,7 @@
 #include <cblas.h>
 
 #include <algorithm>
+#include <vector>
 
 namespace spikeforge {
 
@@ -22,6 +23,13 @@ void axpy(int64_t n, float alpha, const float* x, float* y) {
   // cblas_saxpy takes an int count: split larger vectors.
   constexpr int64_t kChunk = int64_t(1) << 30;
   for (int64_t i = 0; i < n; i += kChunk) cblas_saxpy(int(std::min(kChunk, n - i)), alpha, x + i, 1, y + i, 1);
+}
+
+void add_row_sums(int M, int N, const float* A, float* y) {
+  // Grown, never shrunk: after the first batch no call allocates.
+  static thread_local std::vector<float> ones;
+  if (ones.size() < size_t(M)) ones.assign(size_t(M), 1.f);
+  cblas_sgemv(CblasRowMajor, CblasTrans, M, N, 1.f, A, N, ones.data(), 1, 1.f, y, 1);
 }
 
 void transpose(int M, int N, const float* A, float* B) {

@@ -14,6 +14,9 @@ void gemm_nt(int M, int N, int K, float alpha, const float* A, const float* B, f
 void gemm_tn(int M, int N, int K, float alpha, const float* A, const float* B, float beta, float* C);
 // y[0..n) += alpha * x[0..n)
 void axpy(int64_t n, float alpha, const float* x, float* y);
+// y[0..N) += sum over the M rows of A[M,N] (a bias gradient: db += dy^T 1),
+// as sgemv against a vector of ones
+void add_row_sums(int M, int N, const float* A, float* y);
 // B[N,M] = A[M,N]^T (OpenBLAS's blocked somatcopy, not a strided loop)
 void transpose(int M, int N, const float* A, float* B);
 

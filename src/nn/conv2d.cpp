@@ -6,6 +6,7 @@
 
 #include "core/blas.h"
 #include "core/error.h"
+#include "core/threads.h"
 #include "nn/init.h"
 
 namespace spikeforge {
@@ -113,13 +114,11 @@ void Conv2d::weight_grad_spikes(const float* dout) {
 void Conv2d::reduce_weight_partials(bool transposed) {
   const int nt = static_cast<int>(dW_th_.shape()[0]), KK = g_.col_rows();
   const int64_t np = param_count(), nw = int64_t(O_) * KK;
+  if (!transposed) return add_partials(dW_th_.data(), nt, np, np, dW_);  // [W, b] is one range
   for (int th = 0; th < nt; ++th) {
     const float* part = dW_th_.data() + th * np;
-    if (transposed)
-      for (int o = 0; o < O_; ++o)
-        for (int k = 0; k < KK; ++k) dW_[int64_t(o) * KK + k] += part[int64_t(k) * O_ + o];
-    else
-      for (int64_t i = 0; i < nw; ++i) dW_[i] += part[i];
+    for (int o = 0; o < O_; ++o)
+      for (int k = 0; k < KK; ++k) dW_[int64_t(o) * KK + k] += part[int64_t(k) * O_ + o];
     if (bias_)
       for (int o = 0; o < O_; ++o) db_[o] += part[nw + o];
   }

@@ -49,9 +49,7 @@ void Linear::backward(const float* dout, float* din) {
     backward_weights_spikes(dout);
   else
     gemm_tn(O_, I_, R, 1.f, dout, x_, 1.f, dW_);  // dW += dy^T x
-  if (bias_)
-    for (int r = 0; r < R; ++r)  // db += sum_r dy  (R*O adds: not worth threads)
-      for (int o = 0; o < O_; ++o) db_[o] += dout[int64_t(r) * O_ + o];
+  if (bias_) add_row_sums(R, O_, dout, db_);      // db += sum_r dy
   if (din && din_needed_ && din_needed_->rows == R) return backward_input_at(dout, din);
   if (din) gemm_nn(R, I_, O_, 1.f, dout, W_, 0.f, din);  // dx = dy W
 }

@@ -221,10 +221,8 @@ void RecurrentLayer::backward(const float* dout, float* din) {
     dci = sum;
     rows = B_;
   }
-  gemm_tn(N_, I_, rows, 1.f, dci, x_, 1.f, dWin_);  // dW_in += dc^T x
-  if (b_)
-    for (int r = 0; r < rows; ++r)  // db += sum_r dc
-      for (int o = 0; o < N_; ++o) db_[o] += dci[int64_t(r) * N_ + o];
+  gemm_tn(N_, I_, rows, 1.f, dci, x_, 1.f, dWin_);           // dW_in += dc^T x
+  if (b_) add_row_sums(rows, N_, dci, db_);                  // db += sum_r dc
   if (din) gemm_nn(rows, I_, N_, 1.f, dci, Win_, 0.f, din);  // dx = dc W_in
   if (!learn) return;
   double layer_sum = 0;

@@ -7,6 +7,7 @@
 
 #include "core/blas.h"
 #include "core/error.h"
+#include "core/threads.h"
 #include "nn/neuron_scan.h"
 
 namespace spikeforge {
@@ -181,11 +182,11 @@ void SparseSpikingLinear::backward(const float* dout, float* din) {
     wt_.resize({I, N});
     transpose(N, I, W_, wt_.data());
   }
-  std::fill(part_.begin(), part_.end(), 0.f);
 #pragma omp parallel
   {
     const int th = omp_get_thread_num();
     float* dWp = part_.data() + int64_t(th) * per;  // [N, I] then db [N]
+    std::fill(dWp, dWp + per, 0.f);
     int64_t lo, hi;
     thread_slice(B_, lo, hi);
     Scratch& sc = scratch_[size_t(th)];
@@ -195,14 +196,10 @@ void SparseSpikingLinear::backward(const float* dout, float* din) {
     else if (din)
       for (int b = int(lo); b < int(hi); ++b) input_grads_of_sample(b, dout, din, sc.acc.data());
   }
-  // Thread partials in thread order: deterministic for a thread count.
+  // Thread partials in thread order: deterministic for a thread count. The
+  // parameters are [W, b] in one block, so dW_ and db_ are one range too.
   const int nt = int(part_.size() / size_t(per));
-  for (int th = 0; th < nt; ++th) {
-    const float* p = part_.data() + int64_t(th) * per;
-    for (int64_t e = 0; e < int64_t(N) * I; ++e) dW_[e] += p[e];
-    if (db_)
-      for (int j = 0; j < N; ++j) db_[j] += p[int64_t(N) * I + j];
-  }
+  add_partials(part_.data(), nt, per, db_ ? per : per - N, dW_);
 }
 
 }  // namespace spikeforge
