@@ -5,6 +5,7 @@
 
 #include "core/blas.h"
 #include "core/simd16.h"
+#include "core/threads.h"
 #include "nn/init.h"
 #include "nn/neuron_scan.h"
 
@@ -154,7 +155,7 @@ void Linear::backward_weights_spikes(const float* dout) {
       thread_slice(R, lo, hi);
       add_rows(lo, hi, 0, O, dwt + int64_t(omp_get_thread_num()) * I * O);
     }
-    for (int th = 1; th < nt; ++th) axpy(int64_t(I) * O, 1.f, dwt + int64_t(th) * I * O, dwt);
+    add_partials(dwt + int64_t(I) * O, nt - 1, int64_t(I) * O, int64_t(I) * O, dwt);  // partial 0 += 1, 2, ...
   } else {
 #pragma omp parallel for schedule(static)
     for (int blk = 0; blk < blocks; ++blk)
