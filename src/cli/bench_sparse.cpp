@@ -3,9 +3,9 @@
 //  densities  the MLP workload's first layer (784 -> 1000, T = 25, batch 128)
 //             on Bernoulli spikes at density 1, 5, 10, 20, 50 %: forward on the
 //             BLAS path, the spike path and the automatic choice, timed
-//             round-robin (cli/timing.h) so the machine's noise falls on all three,
-//             3 x --repeats rounds through all six orders (cli/timing.h): five
-//             full cycles at the default --repeats 10.
+//             round-robin (cli/timing.h) so the machine's noise falls on all three:
+//             3 x --repeats rounds through all six orders, five full cycles at the
+//             default --repeats 10.
 //  cache      the MLP workload's BPTT cache of spikes as bits, against a float32
 //             cache of the same spikes (and the membrane cache beside it).
 //  epoch      the sparse-backprop paper's Fashion-MNIST setting (Perez-Nieves &
