@@ -96,6 +96,32 @@ BENCHMARK(BM_Conv2dPath)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
+// The spiking ResNet-20's 3x3 convolutions (configs/fmnist_resnet.toml,
+// T = 4, B = 64), forward then backward with dx, by stage and input (args:
+// stage 0..2 = 16 ch at 14x14, 32 at 7x7, 64 at 4x4; input 0 = spikes at 22 %,
+// 1 = a spike-add join's output, two spike tensors summed, values 0/1/2;
+// path 0 = spikes (bit planes), 1 = sgemm).
+void BM_Conv2dResNet(benchmark::State& st) {
+  const int T = 4, B = 64, C = 16 << st.range(0), HW = st.range(0) == 0 ? 14 : st.range(0) == 1 ? 7 : 4;
+  Bound<Conv2d> c(std::make_unique<Conv2d>(FeatShape{C, HW, HW}, C, 3, 1, 1, false));
+  c.layer->set_spike_input(st.range(1) == 0);
+  c.layer->set_count_input(st.range(1) ? 2 : 1);
+  c.layer->set_path(st.range(2) ? SynapsePath::Dense : SynapsePath::Sparse);
+  c.layer->prepare(T, T, B);
+  Tensor x({T, B, C * HW * HW}), x2({T, B, C * HW * HW}), y({T, B, C * HW * HW}), dx({T, B, C * HW * HW});
+  fill_spikes(x, 0.22f, 4);
+  if (st.range(1)) {
+    fill_spikes(x2, 0.22f, 5);
+    for (int64_t i = 0; i < x.numel(); ++i) x[i] += x2[i];
+  }
+  for (auto _ : st) {
+    c.layer->forward(x.data(), y.data(), true);
+    c.layer->backward(y.data(), dx.data());
+  }
+  st.SetItemsProcessed(st.iterations() * 3 * int64_t(T) * B * C * HW * HW * C * 9);  // MACs, fwd + 2 bwd
+}
+BENCHMARK(BM_Conv2dResNet)->ArgsProduct({{0, 1, 2}, {0, 1}, {0, 1}})->Unit(benchmark::kMillisecond)->UseRealTime();
+
 // LIF forward + backward scan over [T=25, B=128, N=1000].
 void BM_LifScan(benchmark::State& st) {
   const int T = 25, B = 128, N = 1000;

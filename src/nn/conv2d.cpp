@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/blas.h"
 #include "core/error.h"
@@ -21,6 +22,13 @@ Conv2d::Conv2d(FeatShape in, int out_channels, int kernel, int stride, int pad, 
     throw ShapeError("conv2d: kernel " + std::to_string(kernel) + ", stride " + std::to_string(stride) + ", pad " +
                      std::to_string(pad) + " do not fit input " + in.str());
   out_ = {O_, g_.Ho, g_.Wo};
+  taps_ = make_tap_table(g_);
+  set_path(SynapsePath::Auto);
+}
+
+double Conv2d::crossover_for(int O, int out_pixels) {
+  const double d = kDefaultCrossover * std::sqrt(O / 64.0) * std::pow(196.0 / out_pixels, 0.2);
+  return std::clamp(d, 0.05, 0.9);
 }
 
 void Conv2d::bind(float* params, float* grads) {
@@ -47,6 +55,10 @@ void Conv2d::prepare(int Tin, int T, int B) {
   // dY is dout itself, saving two copies of the activations.
   chunk_ = std::clamp(kChunkColumns / P, 1, std::max(1, Tin * B / nt));
   if (P >= kChunkColumns / 4) chunk_ = 1;
+  // Even out the threads' shares: a whole number of chunks per thread
+  // (7 chunks of 41 on 2 threads was a 4 : 3 split).
+  const int per_thread = (Tin * B + int64_t(chunk_) * nt - 1) / (int64_t(chunk_) * nt);
+  chunk_ = std::max(1, (Tin * B + per_thread * nt - 1) / (per_thread * nt));
   col_.resize({nt, g_.col_rows(), int64_t(chunk_) * P});
   ybuf_.resize({nt, O_, int64_t(chunk_) * P});
   dW_th_.resize({nt, param_count()});
@@ -68,7 +80,7 @@ double Conv2d::pack_input_masks(const float* in) {
   masks_.resize(size_t(N * mw));
   int64_t count = 0;
 #pragma omp parallel for schedule(static) reduction(+ : count)
-  for (int n = 0; n < N; ++n) count += pack_channel_masks(g_, in + n * in_sz, masks_.data() + n * mw);
+  for (int n = 0; n < N; ++n) count += pack_channel_masks(g_, planes(), in + n * in_sz, masks_.data() + n * mw);
   return double(count) / (double(N) * in_sz);
 }
 
@@ -83,7 +95,7 @@ void Conv2d::forward_spikes(float* out) {
     float* yT = ybuf_.data() + int64_t(omp_get_thread_num()) * O_ * chunk_ * P;  // [P, O]
 #pragma omp for schedule(static)
     for (int n = 0; n < N; ++n) {
-      spike_conv_forward(g_, O_, masks_.data() + n * mw, wt_.data(), b_, yT);
+      spike_conv_forward(g_, planes(), O_, masks_.data() + n * mw, wt_.data(), b_, yT);
       transpose(P, O_, yT, out + n * out_sz);
     }
   }
@@ -104,7 +116,7 @@ void Conv2d::weight_grad_spikes(const float* dout) {
       const float* dy = dout + n * out_sz;
       if (bias_) add_bias_grad(dy, O_, P, P, part + nw);  // db += sum_p dy
       transpose(O_, P, dy, dyT);
-      spike_conv_weight_grad(g_, O_, masks_.data() + n * mw, dyT, part);
+      spike_conv_weight_grad(g_, planes(), O_, masks_.data() + n * mw, dyT, part);
     }
   }
 }
@@ -128,7 +140,7 @@ void Conv2d::forward(const float* in, float* out, bool) {
   x_ = in;
   sparse_ = false;
   const bool auto_may_use_spikes = path_ == SynapsePath::Auto && in_.C >= kMinSpikeChannels;
-  if (spike_input_ && (path_ == SynapsePath::Sparse || auto_may_use_spikes)) {
+  if ((spike_input_ || max_count_ > 0) && (path_ == SynapsePath::Sparse || auto_may_use_spikes)) {
     density_ = pack_input_masks(in);
     sparse_ = path_ == SynapsePath::Sparse || density_ < crossover_;
     if (sparse_) return forward_spikes(out);
@@ -144,7 +156,7 @@ void Conv2d::forward(const float* in, float* out, bool) {
     for (int c = 0; c < chunks; ++c) {
       const int n0 = c * chunk_, nb = std::min(chunk_, N - n0);
       const int64_t ld = int64_t(nb) * P;
-      for (int j = 0; j < nb; ++j) im2col(g_, in + (n0 + j) * in_sz, col + j * P, ld);
+      for (int j = 0; j < nb; ++j) im2col(g_, taps_, in + (n0 + j) * in_sz, col + j * P, ld);
       if (nb == 1) {  // y_n = W col + b, straight into the output
         float* y = out + n0 * out_sz;
         for (int o = 0; o < O_; ++o) std::fill(y + int64_t(o) * P, y + int64_t(o + 1) * P, bias_ ? b_[o] : 0.f);
@@ -189,12 +201,12 @@ void Conv2d::backward(const float* dout, float* din) {
           }
       if (bias_ && !sparse_) add_bias_grad(dY, O_, ld, ld, dW + nw);  // db += sum_p dY
       if (!sparse_) {
-        for (int j = 0; j < nb; ++j) im2col(g_, x_ + (n0 + j) * in_sz, col + j * P, ld);
+        for (int j = 0; j < nb; ++j) im2col(g_, taps_, x_ + (n0 + j) * in_sz, col + j * P, ld);
         gemm_nt(O_, KK, int(ld), 1.f, dY, col, 1.f, dW);  // dW += dY col^T
       }
       if (din) {
         gemm_tn(KK, int(ld), O_, 1.f, W_, dY, 0.f, col);  // col = W^T dY (columns no longer needed)
-        for (int j = 0; j < nb; ++j) col2im(g_, col + j * P, ld, din + (n0 + j) * in_sz);  // dx_n
+        for (int j = 0; j < nb; ++j) col2im(g_, taps_, col + j * P, ld, din + (n0 + j) * in_sz);  // dx_n
       }
     }
   }

@@ -19,7 +19,9 @@
 //   backward: dWt += spiking taps' rows of dy_n^T,  dW += dWt^T;  dx_n as above (sgemm)
 // The same sums as the sgemm in another order: equal to float rounding, bit
 // for bit when the sums are exact. The path depends only on the data.
-// Cache on that path: the masks (T*B*H*W*ceil(C/64) words) and the input pointer.
+// Count input (set_count_input(n), a spike-add join's 0, 1, 2): the same path
+// on the counts' bit planes (nn/spike_conv.h), ceil(log2(n + 1)) of them.
+// Cache on that path: the masks (T*B*H*W*planes*ceil(C/64) words) and the input pointer.
 #pragma once
 #include <vector>
 
@@ -33,10 +35,16 @@ namespace spikeforge {
 
 class Conv2d : public Layer {
  public:
-  // Below this spike density the spike path is faster (measured with the
-  // micro-benchmark BM_Conv2dPath, see BENCHMARKS.md) ...
+  // Below this spike density the spike path is faster for the CNN workload's
+  // 32 -> 64 channels at 14x14 (micro-benchmark BM_Conv2dPath, BENCHMARKS.md).
+  // Other shapes move it (BM_Conv2dResNet, Zen 4, 2 threads): the spike path
+  // costs O/16 vector adds per set bit, sgemm O multiply-adds per input value
+  // plus im2col/col2im per value, which weigh most on small images; measured
+  // break-even densities 0.17 (16 -> 16 at 14x14), 0.3 (32 -> 32 at 7x7) and
+  // 0.58 (64 -> 64 at 4x4) follow  d* = 0.35 sqrt(O / 64) (196 / (Ho Wo))^0.2.
   static constexpr double kDefaultCrossover = 0.35;
-  // ... given this many input channels: with fewer, the per-tap cost of the
+  static double crossover_for(int O, int out_pixels);
+  // The spike path needs this many input channels: with fewer, the per-tap cost of the
   // spike path (a mask load and a branch per kernel tap and output pixel)
   // outweighs the few rows it adds (1 channel: 4.5x slower than im2col + sgemm
   // even at 5 % density).
@@ -57,18 +65,24 @@ class Conv2d : public Layer {
   const ConvGeom& geom() const { return g_; }
 
   void set_spike_input(bool s) override { spike_input_ = s; }
-  void set_path(SynapsePath p, double crossover = kDefaultCrossover) { path_ = p, crossover_ = crossover; }
+  void set_count_input(int max_count) override { max_count_ = max_count; }
+  // crossover <= 0: crossover_for this layer's shape.
+  void set_path(SynapsePath p, double crossover = 0.0) {
+    path_ = p, crossover_ = crossover > 0 ? crossover : crossover_for(O_, g_.col_cols());
+  }
   double last_density() const { return density_; }  // of the last forward's input (spike input)
   bool last_sparse() const { return sparse_; }
 
  private:
-  double pack_input_masks(const float* in);  // returns the density
-  int64_t mask_words_per_image() const { return int64_t(in_.H) * in_.W * channel_mask_words(in_.C); }
+  double pack_input_masks(const float* in);                                   // returns the density
+  int planes() const { return spike_input_ ? 1 : count_planes(max_count_); }  // bit planes of the input
+  int64_t mask_words_per_image() const { return int64_t(in_.H) * in_.W * planes() * channel_mask_words(in_.C); }
   void forward_spikes(float* out);
   void weight_grad_spikes(const float* dout);
   void reduce_weight_partials(bool transposed);
 
   ConvGeom g_;
+  TapTable taps_;  // im2col's gather table (nn/im2col.h)
   int O_;
   bool bias_;
   float *W_ = nullptr, *b_ = nullptr, *dW_ = nullptr, *db_ = nullptr;
@@ -78,10 +92,11 @@ class Conv2d : public Layer {
   Tensor ybuf_;    // [threads, O, chunk*Ho*Wo] Y in forward, dY in backward
   Tensor dW_th_;   // [threads, O*C*K*K + O] per-thread gradient partials (spike path: dWt [C*K*K, O] first)
   bool spike_input_ = false, sparse_ = false;
+  int max_count_ = 0;  // count input: values 0..max_count_ (0: real values)
   SynapsePath path_ = SynapsePath::Auto;
-  double crossover_ = kDefaultCrossover, density_ = 0.0;
-  std::vector<uint64_t> masks_;  // [Tin*B, H*W, ceil(C/64)] input channel masks (spike input)
-  Tensor wt_;                    // [C*K*K, O] W^T for the spike path
+  double crossover_ = 0.0, density_ = 0.0;  // set by the constructor's set_path
+  std::vector<uint64_t> masks_;             // [Tin*B, H*W, ceil(C/64)] input channel masks (spike input)
+  Tensor wt_;                               // [C*K*K, O] W^T for the spike path
 };
 
 }  // namespace spikeforge

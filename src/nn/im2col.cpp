@@ -73,57 +73,61 @@ static void col2im_shifted(const ConvGeom& g, float* col, int64_t ld, float* x) 
     }
 }
 
-void im2col(const ConvGeom& g, const float* x, float* col, int64_t ld) {
-  if (is_shifted_plane(g)) return im2col_shifted(g, x, col, ld);
-  for (int c = 0; c < g.C; ++c)
-    for (int ky = 0; ky < g.K; ++ky)
-      for (int kx = 0; kx < g.K; ++kx) {
-        float* row = col + ((c * g.K + ky) * g.K + kx) * ld;
-        int lo, hi;
-        valid_cols(g, kx, lo, hi);
-        for (int oy = 0; oy < g.Ho; ++oy) {
-          const int iy = oy * g.S - g.P + ky;
-          float* dst = row + oy * g.Wo;
-          if (iy < 0 || iy >= g.H) {
-            for (int ox = 0; ox < g.Wo; ++ox) dst[ox] = 0.f;
-            continue;
-          }
-          const float* src = x + (c * g.H + iy) * g.W + (lo * g.S - g.P + kx);  // x[c, iy, ix(lo)]
-          // Rows are short (Wo ~ 14..32): plain loops, not memcpy/fill calls,
-          // which cost more than the copy itself here.
-          for (int ox = 0; ox < lo; ++ox) dst[ox] = 0.f;
-          if (g.S == 1)
-            for (int ox = lo; ox < hi; ++ox) dst[ox] = src[ox - lo];
-          else
-            for (int ox = lo; ox < hi; ++ox) dst[ox] = src[(ox - lo) * g.S];
-          for (int ox = hi; ox < g.Wo; ++ox) dst[ox] = 0.f;
+// Images this small spend the shifted copy's time on its per-row padding.
+constexpr int kMaxTablePixelsShifted = 16;
+
+TapTable make_tap_table(const ConvGeom& g) {
+  TapTable t;
+  const int P = g.Ho * g.Wo;
+  if (is_shifted_plane(g) && P > kMaxTablePixelsShifted) return t;
+  t.src.assign(size_t(g.K) * g.K * P, -1);
+  for (int ky = 0; ky < g.K; ++ky)
+    for (int kx = 0; kx < g.K; ++kx)
+      for (int oy = 0; oy < g.Ho; ++oy)
+        for (int ox = 0; ox < g.Wo; ++ox) {
+          const int iy = oy * g.S - g.P + ky, ix = ox * g.S - g.P + kx;
+          if (iy >= 0 && iy < g.H && ix >= 0 && ix < g.W) t.src[(ky * g.K + kx) * P + oy * g.Wo + ox] = iy * g.W + ix;
         }
-      }
+  return t;
 }
 
-void col2im(const ConvGeom& g, float* col, int64_t ld, float* x) {
-  if (is_shifted_plane(g)) return col2im_shifted(g, col, ld, x);
-  std::memset(x, 0, sizeof(float) * g.C * g.H * g.W);
-  for (int c = 0; c < g.C; ++c)
-    for (int ky = 0; ky < g.K; ++ky)
-      for (int kx = 0; kx < g.K; ++kx) {
-        const float* row = col + ((c * g.K + ky) * g.K + kx) * ld;
-        int lo, hi;
-        valid_cols(g, kx, lo, hi);
-        for (int oy = 0; oy < g.Ho; ++oy) {
-          const int iy = oy * g.S - g.P + ky;
-          if (iy < 0 || iy >= g.H) continue;
-          float* __restrict dst = x + (c * g.H + iy) * g.W + (lo * g.S - g.P + kx);  // x[c, iy, ix(lo)]
-          const float* __restrict src = row + oy * g.Wo + lo;
-          const int n = hi - lo;
-          if (g.S == 1) {
+// col[(c, tap), p] = x[c, src[tap, p]], 0 where src is -1.
+static void im2col_table(const ConvGeom& g, const TapTable& t, const float* x, float* col, int64_t ld) {
+  const int KK = g.K * g.K, P = g.Ho * g.Wo, HW = g.H * g.W;
+  for (int c = 0; c < g.C; ++c) {
+    const float* xc = x + int64_t(c) * HW;
+    for (int tap = 0; tap < KK; ++tap) {
+      float* __restrict row = col + (int64_t(c) * KK + tap) * ld;
+      const int32_t* __restrict src = t.src.data() + tap * P;
 #pragma omp simd
-            for (int j = 0; j < n; ++j) dst[j] += src[j];
-          } else {
-            for (int j = 0; j < n; ++j) dst[j * g.S] += src[j];
-          }
-        }
-      }
+      for (int p = 0; p < P; ++p) row[p] = src[p] >= 0 ? xc[src[p]] : 0.f;
+    }
+  }
+}
+
+// x[c, src[tap, p]] += col[(c, tap), p], taps in order.
+static void col2im_table(const ConvGeom& g, const TapTable& t, const float* col, int64_t ld, float* x) {
+  const int KK = g.K * g.K, P = g.Ho * g.Wo, HW = g.H * g.W;
+  std::memset(x, 0, sizeof(float) * g.C * HW);
+  for (int c = 0; c < g.C; ++c) {
+    float* __restrict xc = x + int64_t(c) * HW;
+    for (int tap = 0; tap < KK; ++tap) {
+      const float* __restrict row = col + (int64_t(c) * KK + tap) * ld;
+      const int32_t* __restrict src = t.src.data() + tap * P;
+      for (int p = 0; p < P; ++p)
+        if (src[p] >= 0) xc[src[p]] += row[p];
+    }
+  }
+}
+
+void im2col(const ConvGeom& g, const TapTable& t, const float* x, float* col, int64_t ld) {
+  if (t.src.empty()) return im2col_shifted(g, x, col, ld);
+  im2col_table(g, t, x, col, ld);
+}
+
+void col2im(const ConvGeom& g, const TapTable& t, float* col, int64_t ld, float* x) {
+  if (t.src.empty()) return col2im_shifted(g, col, ld, x);
+  col2im_table(g, t, col, ld, x);
 }
 
 }  // namespace spikeforge

@@ -71,6 +71,9 @@ class Layer {
   // The network tells each layer whether its (first) input holds only 0 and 1
   // (spikes), so synaptic layers can use event/bit paths (nn/linear.h).
   virtual void set_spike_input(bool) {}
+  // ... and, when it is not spikes, whether it holds integers 0..max_count
+  // (a spike-add join of residual spikes; 0: any real values).
+  virtual void set_count_input(int /*max_count*/) {}
   // A view's output is its input's bytes (Flatten): the network may give it
   // its input's buffers and skip its forward and backward.
   virtual bool is_view() const { return false; }

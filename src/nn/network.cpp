@@ -68,9 +68,22 @@ bool Network::emits_spikes(int node) const {
   return false;
 }
 
+int Network::max_count(int node) const {
+  if (emits_spikes(node)) return 1;
+  if (node == kInput) return 0;
+  const Layer& l = *layers_[node];
+  if (l.kind() == "flatten" || l.kind() == "maxpool2d") return max_count(inputs_[node][0]);
+  if (l.kind() != "add") return 0;
+  const int a = max_count(inputs_[node][0]), b = max_count(inputs_[node][1]);
+  return a > 0 && b > 0 ? a + b : 0;
+}
+
 void Network::set_input_spikes(bool spikes) {
   input_spikes_ = spikes;
-  for (size_t i = 0; i < layers_.size(); ++i) layers_[i]->set_spike_input(emits_spikes(inputs_[i][0]));
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    layers_[i]->set_spike_input(emits_spikes(inputs_[i][0]));
+    layers_[i]->set_count_input(max_count(inputs_[i][0]));
+  }
 }
 
 void Network::init_params(InitKind kind, Rng& rng) {

@@ -43,8 +43,13 @@ class Network {
   // pooling, and max pooling, flattening or dropout of such outputs;
   // kInput when the input is spikes (set_input_spikes).
   bool emits_spikes(int node) const;
+  // The largest integer node's output can hold when it holds only integers
+  // 0, 1, ..., n: 1 for spikes, the sum of its inputs' for an add of such
+  // outputs (a residual spike-add join: 2); 0 when it holds real values.
+  int max_count(int node) const;
   // Whether the network input is spikes (rate or latency coding); tells every
-  // layer whether its input is spikes (Layer::set_spike_input). finalize()
+  // layer whether its input is spikes or counts (Layer::set_spike_input,
+  // set_count_input). finalize()
   // assumes analog input.
   void set_input_spikes(bool spikes);
   bool input_spikes() const { return input_spikes_; }

@@ -4,6 +4,7 @@
 // for general weights. Plus the bit packing against a hand count.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -23,13 +24,14 @@ struct PathRun {
 };
 
 // One forward and backward of a spike-fed synaptic layer (Linear, Conv2d)
-// over N rows or images, on a forced path.
+// over N rows or images, on a forced path; max_count > 1: count input.
 template <class L>
 PathRun run_path(L& l, SynapsePath path, const std::vector<float>& params, const std::vector<float>& x,
-                 const std::vector<float>& dy, int N) {
+                 const std::vector<float>& dy, int N, int max_count = 1) {
   std::vector<float> p = params, g(params.size(), 0.f);
   l.bind(p.data(), g.data());
-  l.set_spike_input(true);
+  l.set_spike_input(max_count == 1);
+  l.set_count_input(max_count);
   l.set_path(path);
   l.prepare(N, N, 1);
   PathRun r;
@@ -49,14 +51,24 @@ PathRun run_linear(SynapsePath path, const std::vector<float>& params, const std
 }
 
 PathRun run_conv(SynapsePath path, const std::vector<float>& params, const std::vector<float>& x,
-                 const std::vector<float>& dy, FeatShape in, int O, int K, int S, int P, int N) {
+                 const std::vector<float>& dy, FeatShape in, int O, int K, int S, int P, int N, int max_count = 1) {
   Conv2d c(in, O, K, S, P);
-  return run_path(c, path, params, x, dy, N);
+  return run_path(c, path, params, x, dy, N, max_count);
 }
 
 std::vector<float> spikes(size_t n, double density, Rng& rng) {
   std::vector<float> x(n);
   for (auto& v : x) v = rng.uniform() < density ? 1.f : 0.f;
+  return x;
+}
+
+// The sum of `terms` spike vectors: counts 0 .. terms (a spike-add join).
+std::vector<float> counts(size_t n, double density, int terms, Rng& rng) {
+  std::vector<float> x(n, 0.f);
+  for (int t = 0; t < terms; ++t) {
+    const std::vector<float> s = spikes(n, density, rng);
+    for (size_t i = 0; i < n; ++i) x[i] += s[i];
+  }
   return x;
 }
 
@@ -153,6 +165,47 @@ TEST(SparseConv2d, SpikePathEqualsSgemmExactlyOnDyadicValues) {
     EXPECT_EQ(std::memcmp(dense.dW.data(), sparse.dW.data(), dense.dW.size() * 4), 0) << "dW, density " << density;
     EXPECT_EQ(std::memcmp(dense.dx.data(), sparse.dx.data(), dense.dx.size() * 4), 0) << "dx, density " << density;
   }
+}
+
+// Count input (values 0 .. 2 and 0 .. 3: one and two planes of weight 2 and
+// 1): the bit-plane path equals sgemm bit for bit on dyadic values.
+TEST(SparseConv2d, CountPlanesEqualSgemmExactlyOnDyadicValues) {
+  const FeatShape in{70, 9, 8};
+  const int O = 20, K = 3, S = 2, P = 1, N = 5;
+  Conv2d shape(in, O, K, S, P);
+  Rng rng(7);
+  std::vector<float> params(shape.param_count()), dy(size_t(N) * shape.out_shape().size());
+  for (auto& v : params) v = float(int(rng.below(17)) - 8) / 64.f;
+  for (auto& v : dy) v = float(int(rng.below(17)) - 8) / 64.f;
+  for (int terms : {2, 3}) {
+    const std::vector<float> x = counts(size_t(N) * in.size(), 0.3, terms, rng);
+    EXPECT_EQ(*std::max_element(x.begin(), x.end()), float(terms));  // the top plane is exercised
+    PathRun dense = run_conv(SynapsePath::Dense, params, x, dy, in, O, K, S, P, N, terms);
+    PathRun sparse = run_conv(SynapsePath::Sparse, params, x, dy, in, O, K, S, P, N, terms);
+    EXPECT_EQ(std::memcmp(dense.y.data(), sparse.y.data(), dense.y.size() * 4), 0) << "forward, max " << terms;
+    EXPECT_EQ(std::memcmp(dense.dW.data(), sparse.dW.data(), dense.dW.size() * 4), 0) << "dW, max " << terms;
+    EXPECT_EQ(std::memcmp(dense.dx.data(), sparse.dx.data(), dense.dx.size() * 4), 0) << "dx, max " << terms;
+  }
+}
+
+// Auto's crossover follows the layer's shape (Conv2d::crossover_for): the
+// ResNet's 64 -> 64 at 4x4 takes the spike path on a join's counts at ~39 %
+// set bits, its 16 -> 16 at 14x14 takes sgemm on spikes at 22 %.
+TEST(SparseConv2d, AutoCrossoverFollowsTheShape) {
+  Rng rng(8);
+  auto last_sparse = [&](FeatShape in, const std::vector<float>& x, int max_count) {
+    Conv2d c(in, in.C, 3, 1, 1, false);
+    std::vector<float> p(c.param_count(), 0.f), g(p.size(), 0.f), y(size_t(2) * c.out_shape().size());
+    c.bind(p.data(), g.data());
+    c.set_spike_input(max_count == 1);
+    c.set_count_input(max_count);
+    c.prepare(2, 2, 1);
+    c.forward(x.data(), y.data(), false);
+    return c.last_sparse();
+  };
+  EXPECT_TRUE(last_sparse({64, 4, 4}, counts(2 * 64 * 16, 0.22, 2, rng), 2));
+  EXPECT_FALSE(last_sparse({16, 14, 14}, spikes(2 * 16 * 196, 0.22, rng), 1));
+  EXPECT_TRUE(last_sparse({16, 14, 14}, spikes(2 * 16 * 196, 0.1, rng), 1));
 }
 
 // The CNN workload's second conv shape (32 -> 64, 3x3, pad 1) with float
