@@ -39,9 +39,11 @@ class Conv2d : public Layer {
   // 32 -> 64 channels at 14x14 (micro-benchmark BM_Conv2dPath, BENCHMARKS.md).
   // Other shapes move it (BM_Conv2dResNet, Zen 4, 2 threads): the spike path
   // costs O/16 vector adds per set bit, sgemm O multiply-adds per input value
-  // plus im2col/col2im per value, which weigh most on small images; measured
-  // break-even densities 0.17 (16 -> 16 at 14x14), 0.3 (32 -> 32 at 7x7) and
-  // 0.58 (64 -> 64 at 4x4) follow  d* = 0.35 sqrt(O / 64) (196 / (Ho Wo))^0.2.
+  // plus im2col/col2im per value, which weigh most on small images. Measured
+  // break-even densities: 0.15-0.2 (16 -> 16 at 14x14), 0.2-0.3 (32 -> 32 at
+  // 7x7), 0.4-0.6 (64 -> 64 at 4x4), spikes and spike-add counts; the rule
+  //   d* = 0.35 sqrt(O / 64) (196 / (Ho Wo))^0.2
+  // gives 0.17, 0.33, 0.58 and keeps the CNN workload's 0.35.
   static constexpr double kDefaultCrossover = 0.35;
   static double crossover_for(int O, int out_pixels);
   // The spike path needs this many input channels: with fewer, the per-tap cost of the
