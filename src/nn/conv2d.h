@@ -97,7 +97,7 @@ class Conv2d : public Layer {
   int max_count_ = 0;  // count input: values 0..max_count_ (0: real values)
   SynapsePath path_ = SynapsePath::Auto;
   double crossover_ = 0.0, density_ = 0.0;  // set by the constructor's set_path
-  std::vector<uint64_t> masks_;             // [Tin*B, H*W, ceil(C/64)] input channel masks (spike input)
+  std::vector<uint64_t> masks_;             // [Tin*B, H*W, planes, ceil(C/64)] input channel masks
   Tensor wt_;                               // [C*K*K, O] W^T for the spike path
 };
 

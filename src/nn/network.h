@@ -43,9 +43,9 @@ class Network {
   // pooling, and max pooling, flattening or dropout of such outputs;
   // kInput when the input is spikes (set_input_spikes).
   bool emits_spikes(int node) const;
-  // The largest integer node's output can hold when it holds only integers
-  // 0, 1, ..., n: 1 for spikes, the sum of its inputs' for an add of such
-  // outputs (a residual spike-add join: 2); 0 when it holds real values.
+  // n when node's output holds only the integers 0 .. n: 1 for spikes, the
+  // sum of its inputs' for an add of such outputs (a residual spike-add join
+  // of two spike tensors: 2); 0 when it holds real values.
   int max_count(int node) const;
   // Whether the network input is spikes (rate or latency coding); tells every
   // layer whether its input is spikes or counts (Layer::set_spike_input,

@@ -143,6 +143,29 @@ TEST(ResidualBlock, ExpandsIntoItsLayers) {
   EXPECT_EQ(kinds(*build("none")), plain);
 }
 
+// What a spike-add join holds (Network::max_count, which picks Conv2d's
+// bit-plane path): an identity block's join adds two spike tensors (0..2), the
+// next block's adds one more (0..3); behind a projection skip, whose norm
+// output is real, it holds real values (0).
+TEST(ResidualBlock, SpikeAddJoinsHoldCounts) {
+  NetworkDefaults d;
+  d.timesteps = 4;
+  LayerSpec stem = spec("conv2d");
+  stem.channels = 8, stem.kernel = 3, stem.stride = 1, stem.pad = 1;
+  LayerSpec block = spec("resblock");
+  block.channels = 8, block.stride = 1, block.skip = "spike_add", block.norm = "bntt", block.neuron = "lif";
+  LayerSpec down = block;
+  down.channels = 16, down.stride = 2;
+  auto net = build_network({stem, spec("bntt"), spec("lif"), block, block, down}, d, FeatShape{1, 8, 8}, "test");
+  std::vector<int> adds;
+  const std::vector<std::string> k = kinds(*net);
+  for (size_t i = 0; i < k.size(); ++i)
+    if (k[i] == "add") adds.push_back(net->max_count(int(i)));
+  EXPECT_EQ(adds, std::vector<int>({2, 3, 0}));
+  EXPECT_EQ(net->max_count(2), 1);  // the stem's LIF: spikes
+  EXPECT_EQ(net->max_count(1), 0);  // its BNTT: real values
+}
+
 // A recurrent layer and a read-out under Dale's law, trained with Adam for 200
 // steps: without the projection weights cross zero; with it none does, and the
 // initial E/I weights balance on average.

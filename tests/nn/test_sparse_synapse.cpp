@@ -148,44 +148,41 @@ TEST(SparseLinear, AutoChoosesByDensity) {
 }
 
 // Conv2d: 70 input channels (two mask words), 20 outputs (a 16-block and 4
-// single columns), stride 2 and padding so taps fall outside the image.
-TEST(SparseConv2d, SpikePathEqualsSgemmExactlyOnDyadicValues) {
+// single columns), stride 2 and padding so taps fall outside the image, with
+// dyadic weights and output gradients: the spike path equals sgemm bit for bit
+// on every input that make_x draws (max_count: of count input, 1: spikes).
+template <class MakeX>
+void expect_conv_paths_equal_exactly(uint64_t seed, const std::vector<double>& levels, int max_count, MakeX&& make_x) {
   const FeatShape in{70, 9, 8};
   const int O = 20, K = 3, S = 2, P = 1, N = 5;
   Conv2d shape(in, O, K, S, P);
-  Rng rng(4);
+  Rng rng(seed);
   std::vector<float> params(shape.param_count()), dy(size_t(N) * shape.out_shape().size());
   for (auto& v : params) v = float(int(rng.below(17)) - 8) / 64.f;
   for (auto& v : dy) v = float(int(rng.below(17)) - 8) / 64.f;
-  for (double density : {0.02, 0.1, 0.4}) {
-    const std::vector<float> x = spikes(size_t(N) * in.size(), density, rng);
-    PathRun dense = run_conv(SynapsePath::Dense, params, x, dy, in, O, K, S, P, N);
-    PathRun sparse = run_conv(SynapsePath::Sparse, params, x, dy, in, O, K, S, P, N);
-    EXPECT_EQ(std::memcmp(dense.y.data(), sparse.y.data(), dense.y.size() * 4), 0) << "forward, density " << density;
-    EXPECT_EQ(std::memcmp(dense.dW.data(), sparse.dW.data(), dense.dW.size() * 4), 0) << "dW, density " << density;
-    EXPECT_EQ(std::memcmp(dense.dx.data(), sparse.dx.data(), dense.dx.size() * 4), 0) << "dx, density " << density;
+  for (double level : levels) {
+    const std::vector<float> x = make_x(size_t(N) * in.size(), level, rng);
+    const int mc = max_count > 0 ? max_count : int(level);
+    PathRun dense = run_conv(SynapsePath::Dense, params, x, dy, in, O, K, S, P, N, mc);
+    PathRun sparse = run_conv(SynapsePath::Sparse, params, x, dy, in, O, K, S, P, N, mc);
+    EXPECT_EQ(std::memcmp(dense.y.data(), sparse.y.data(), dense.y.size() * 4), 0) << "forward, " << level;
+    EXPECT_EQ(std::memcmp(dense.dW.data(), sparse.dW.data(), dense.dW.size() * 4), 0) << "dW, " << level;
+    EXPECT_EQ(std::memcmp(dense.dx.data(), sparse.dx.data(), dense.dx.size() * 4), 0) << "dx, " << level;
   }
+}
+
+TEST(SparseConv2d, SpikePathEqualsSgemmExactlyOnDyadicValues) {
+  expect_conv_paths_equal_exactly(4, {0.02, 0.1, 0.4}, 1, spikes);  // level: the density
 }
 
 // Count input (values 0 .. 2 and 0 .. 3: one and two planes of weight 2 and
 // 1): the bit-plane path equals sgemm bit for bit on dyadic values.
 TEST(SparseConv2d, CountPlanesEqualSgemmExactlyOnDyadicValues) {
-  const FeatShape in{70, 9, 8};
-  const int O = 20, K = 3, S = 2, P = 1, N = 5;
-  Conv2d shape(in, O, K, S, P);
-  Rng rng(7);
-  std::vector<float> params(shape.param_count()), dy(size_t(N) * shape.out_shape().size());
-  for (auto& v : params) v = float(int(rng.below(17)) - 8) / 64.f;
-  for (auto& v : dy) v = float(int(rng.below(17)) - 8) / 64.f;
-  for (int terms : {2, 3}) {
-    const std::vector<float> x = counts(size_t(N) * in.size(), 0.3, terms, rng);
+  expect_conv_paths_equal_exactly(7, {2, 3}, 0, [](size_t n, double terms, Rng& rng) {  // level: the terms
+    std::vector<float> x = counts(n, 0.3, int(terms), rng);
     EXPECT_EQ(*std::max_element(x.begin(), x.end()), float(terms));  // the top plane is exercised
-    PathRun dense = run_conv(SynapsePath::Dense, params, x, dy, in, O, K, S, P, N, terms);
-    PathRun sparse = run_conv(SynapsePath::Sparse, params, x, dy, in, O, K, S, P, N, terms);
-    EXPECT_EQ(std::memcmp(dense.y.data(), sparse.y.data(), dense.y.size() * 4), 0) << "forward, max " << terms;
-    EXPECT_EQ(std::memcmp(dense.dW.data(), sparse.dW.data(), dense.dW.size() * 4), 0) << "dW, max " << terms;
-    EXPECT_EQ(std::memcmp(dense.dx.data(), sparse.dx.data(), dense.dx.size() * 4), 0) << "dx, max " << terms;
-  }
+    return x;
+  });
 }
 
 // Auto's crossover follows the layer's shape (Conv2d::crossover_for): the
