@@ -111,15 +111,27 @@ TEST(Bntt, EvalUsesEachStepsRunningStatistics) {
   EXPECT_NO_THROW(bn.prepare(T - 1, T - 1, B));  // early exit: fewer steps
 }
 
+// A 3x3 pad-1 conv of `channels` outputs (the stem of the block tests).
+static LayerSpec conv3x3_spec(int channels) {
+  LayerSpec c = spec("conv2d");
+  c.channels = channels, c.kernel = 3, c.stride = 1, c.pad = 1;
+  return c;
+}
+
+// A BNTT + LIF residual block spec.
+static LayerSpec resblock_spec(int channels, int stride, const std::string& skip) {
+  LayerSpec b = spec("resblock");
+  b.channels = channels, b.stride = stride, b.skip = skip, b.norm = "bntt", b.neuron = "lif";
+  return b;
+}
+
 // A down-sampling spike_add block: main path, 1x1 projection with its norm,
 // the block's neuron, then the spike sum; the plain block has no skip.
 TEST(ResidualBlock, ExpandsIntoItsLayers) {
   NetworkDefaults d;
   d.timesteps = 4;
-  LayerSpec stem = spec("conv2d");
-  stem.channels = 8, stem.kernel = 3, stem.stride = 1, stem.pad = 1;
-  LayerSpec block = spec("resblock");
-  block.channels = 16, block.stride = 2, block.skip = "spike_add", block.norm = "bntt", block.neuron = "lif";
+  const LayerSpec stem = conv3x3_spec(8);
+  LayerSpec block = resblock_spec(16, 2, "spike_add");
   block.eps = 1e-4f;
   auto build = [&](const std::string& skip) {
     LayerSpec b = block;
@@ -150,12 +162,8 @@ TEST(ResidualBlock, ExpandsIntoItsLayers) {
 TEST(ResidualBlock, SpikeAddJoinsHoldCounts) {
   NetworkDefaults d;
   d.timesteps = 4;
-  LayerSpec stem = spec("conv2d");
-  stem.channels = 8, stem.kernel = 3, stem.stride = 1, stem.pad = 1;
-  LayerSpec block = spec("resblock");
-  block.channels = 8, block.stride = 1, block.skip = "spike_add", block.norm = "bntt", block.neuron = "lif";
-  LayerSpec down = block;
-  down.channels = 16, down.stride = 2;
+  const LayerSpec stem = conv3x3_spec(8), block = resblock_spec(8, 1, "spike_add"),
+                  down = resblock_spec(16, 2, "spike_add");
   auto net = build_network({stem, spec("bntt"), spec("lif"), block, block, down}, d, FeatShape{1, 8, 8}, "test");
   std::vector<int> adds;
   const std::vector<std::string> k = kinds(*net);
