@@ -16,8 +16,10 @@ Conv2d::Conv2d(FeatShape in, int out_channels, int kernel, int stride, int pad, 
     : O_(out_channels), bias_(bias) {
   in_ = in;
   g_ = {in.C, in.H, in.W, kernel, stride, pad, 0, 0};
-  g_.Ho = (in.H + 2 * pad - kernel) / stride + 1;
-  g_.Wo = (in.W + 2 * pad - kernel) / stride + 1;
+  if (stride >= 1) {  // checked before dividing by it
+    g_.Ho = (in.H + 2 * pad - kernel) / stride + 1;
+    g_.Wo = (in.W + 2 * pad - kernel) / stride + 1;
+  }
   if (kernel < 1 || stride < 1 || pad < 0 || g_.Ho < 1 || g_.Wo < 1)
     throw ShapeError("conv2d: kernel " + std::to_string(kernel) + ", stride " + std::to_string(stride) + ", pad " +
                      std::to_string(pad) + " do not fit input " + in.str());

@@ -1,10 +1,13 @@
 // im2col against its definition, col2im against its adjoint, for the
-// geometries of both ways (shifted planes, tap table; nn/im2col.h).
+// geometries of both ways (shifted planes, tap table; nn/im2col.h), and
+// Conv2d refusing geometries that do not fit.
 #include <gtest/gtest.h>
 
 #include <vector>
 
+#include "core/error.h"
 #include "core/rng.h"
+#include "nn/conv2d.h"
 #include "nn/im2col.h"
 
 using namespace spikeforge;
@@ -71,3 +74,17 @@ INSTANTIATE_TEST_SUITE_P(Geometries, Im2colGeometry,
                                          Case{geom(2, 10, 10, 3, 1, 0), true}));  // stride 1, "valid"
 
 }  // namespace
+
+// A geometry that does not fit is refused with a ShapeError naming it, before
+// any arithmetic on it (stride 0 used to divide by zero).
+TEST(Conv2dGeometry, ImpossibleGeometryIsAShapeError) {
+  const FeatShape in{1, 4, 4};
+  EXPECT_THROW(Conv2d(in, 2, 3, /*stride=*/0, 1), ShapeError);
+  EXPECT_THROW(Conv2d(in, 2, 0, 1, 1), ShapeError);
+  EXPECT_THROW(Conv2d(in, 2, 7, 1, 0), ShapeError);  // kernel larger than the image
+  try {
+    Conv2d(in, 2, 3, 0, 1);
+  } catch (const ShapeError& e) {
+    EXPECT_NE(std::string(e.what()).find("stride 0"), std::string::npos) << e.what();
+  }
+}
