@@ -88,6 +88,7 @@ void read_data(TrainConfig& c, const json& j, const std::string& origin) {
   c.encoder.latency_tau = r.number("latency_tau", 20.0, 0.0, 1e6, true);
   c.train_limit = r.integer("train_limit", 0, 0, int64_t(1) << 40);
   c.test_limit = r.integer("test_limit", 0, 0, int64_t(1) << 40);
+  read_augment(r, c.augment);
   r.reject_unknown();
 }
 
@@ -243,6 +244,7 @@ TrainConfig parse_train_config(const json& j, const std::string& origin) {
   c.fluctuation_init = init == "fluctuation";  // cli/deep_config.h; the other layers: kaiming_uniform
   c.init = c.fluctuation_init ? InitKind::KaimingUniform : parse_init_kind(init);
   c.init_gain = r.number("init_gain", 1.0, 0.0, 1e3, true);
+  c.precise_bn_batches = int(r.integer("precise_bn_batches", 0, 0, 1 << 20));
   c.sparse_backward = r.choice("backward", "dense", [](const std::string& b) {
     if (b != "dense" && b != "sparse") throw ConfigError("backward: expected dense or sparse");
     return b;

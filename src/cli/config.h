@@ -8,10 +8,13 @@
 //   plasticity learners "stdp" | "vdsp" | "rstdp" | "desire" read cli/plasticity_config.h instead),
 //   backward ("dense" | "sparse": linear -> lif pairs train with the sparse backward),
 //   init_gain (synaptic weights times this after the initialisation),
+//   precise_bn_batches (0: off; N: after each epoch the norm layers' running statistics
+//     become the plain mean over N training batches, nn/running_stats.h),
 //   neuron ("lif" | "if": the model of `type = "neuron"` layers),
 //   init ("kaiming_uniform" | "kaiming_normal" | "fluctuation": cli/deep_config.h), threads
 // [data]      dataset ("fashion-mnist"), dir, encoder ("direct" | "rate" | "latency"),
-//             rate_gain, latency_threshold, train_limit, test_limit
+//             rate_gain, latency_threshold, train_limit, test_limit,
+//             augment_shift, augment_flip (training images only: data/augment.h)
 // [neuron_params] beta, threshold, reset ("soft" | "hard"), detach_reset,
 //             surrogate ("fast_sigmoid" | "arctan" | "triangle"), surrogate_width
 // [optimizer] name ("sgd" | "adam" | "adamw"), momentum, weight_decay, beta1, beta2, eps,
@@ -35,6 +38,7 @@
 #include <vector>
 
 #include "cli/plasticity_config.h"
+#include "data/augment.h"
 #include "data/encoder.h"
 #include "learn/bptt.h"
 #include "learn/optimizer.h"
@@ -55,6 +59,7 @@ struct TrainConfig {
   InitKind init = InitKind::KaimingUniform;
   std::string dataset = "fashion-mnist", data_dir;
   EncoderParams encoder;
+  AugmentParams augment;
   int64_t train_limit = 0, test_limit = 0;
   SpikingParams spiking;
   OptimizerParams optimizer;
@@ -66,6 +71,7 @@ struct TrainConfig {
 
   bool sparse_backward = false;  // backward = "sparse" (nn/sparse_spiking_linear.h)
   float init_gain = 1.f;         // synaptic weights times this after init (nn/init.h)
+  int precise_bn_batches = 0;    // > 0: norm statistics re-estimated after each epoch (cli/deep_training.h)
   // Deep and recurrent training (cli/deep_config.h):
   NeuronModelParams model;        // [neuron_params] keys of alif/ahp/cuba/plif/recurrent (nn/neuron_model.h)
   bool fluctuation_init = false;  // init = "fluctuation"; `init` then holds the base init of the other layers

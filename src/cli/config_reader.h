@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "data/augment.h"
 
 namespace spikeforge {
 
@@ -146,6 +147,13 @@ class ConfigReader {
 inline const nlohmann::json& table_or_empty(const nlohmann::json& j, const char* key) {
   static const nlohmann::json empty = nlohmann::json::object();
   return j.contains(key) ? j[key] : empty;
+}
+
+// [data] augment_shift (pixels, 0 = off), augment_flip (data/augment.h): the
+// same keys for the BPTT and the plasticity trainers.
+inline void read_augment(ConfigReader& r, AugmentParams& a) {
+  a.shift = int(r.integer("augment_shift", 0, 0, 64));
+  a.flip = r.boolean("augment_flip", false);
 }
 
 }  // namespace spikeforge

@@ -4,7 +4,8 @@
 //
 // [neuron_params] (beside beta, threshold, reset, ...): tau_adapt, adapt_strength,
 //     adapt_fraction (alif, ahp), alpha (cuba), refractory (steps), learn_beta
-//     ("none" | "layer" | "neuron"): nn/neuron_model.h
+//     ("none" | "layer" | "neuron"): nn/neuron_model.h; refractory and learn_beta
+//     apply to every lif layer too (resblock neurons included)
 // [init_params] (init = "fluctuation"): membrane_mean, membrane_std (targets in
 //     units of the threshold), samples, ff_fraction: nn/fluctuation_init.h
 // [bptt]  truncation (steps per chunk, 0 = full BPTT), clip_norm (0 = off): learn/bptt.h

@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/rng.h"
 #include "core/tensor.h"
+#include "data/batcher.h"
 #include "data/encoder.h"
 #include "nn/fluctuation_init.h"
 
@@ -59,6 +60,25 @@ nlohmann::json run_fluctuation_init(Network& net, const TrainConfig& cfg, const 
   }
   j["layers"] = rows;
   return j;
+}
+
+void reestimate_norm_stats(Network& net, const TrainConfig& cfg, const ImageDataset& train, int epoch) {
+  const int B = cfg.batch_size, T = cfg.timesteps, Tin = encoded_steps(cfg.encoder.kind, T);
+  const int64_t F = train.features(), Fs = sequence_steps(cfg.encoder.kind, train.H, train.W) ? F / T : F;
+  Batcher batches(train.count, B, /*shuffle=*/true, /*drop_last=*/true, cfg.seed);
+  batches.start_epoch(epoch);
+  const int n = std::min(cfg.precise_bn_batches, batches.num_batches());
+  Tensor x({B, F}), enc({Tin, B, Fs});
+  std::vector<int> y(B);
+  Rng enc_rng = Rng(cfg.seed).derive(300 + epoch);
+  for (auto& l : net.layers()) l->set_stat_estimation(true);
+  net.prepare(Tin, T, B);
+  for (int i = 0; i < n; ++i) {
+    batches.gather(train, i, x.data(), y.data());
+    encode(cfg.encoder, x.data(), B, F, T, enc_rng, enc.data());
+    net.forward(enc.data(), /*train=*/false);
+  }
+  for (auto& l : net.layers()) l->set_stat_estimation(false);
 }
 
 std::string neuron_label(const Network& net, const TrainConfig& cfg) {

@@ -22,6 +22,11 @@ FeatShape network_input_shape(const TrainConfig& cfg, int C, int H, int W, const
 // per layer, the weight distribution set and the free membrane it gives.
 nlohmann::json run_fluctuation_init(Network& net, const TrainConfig& cfg, const ImageDataset& train);
 
+// Precise BN (nn/running_stats.h): makes every normalisation layer's running
+// statistics the plain mean over the first cfg.precise_bn_batches batches of
+// training epoch `epoch` (the training order, Batcher), run with dropout off.
+void reestimate_norm_stats(Network& net, const TrainConfig& cfg, const ImageDataset& train, int epoch);
+
 // The neuron models of the network's spiking layers, as their kinds joined by
 // "+" in order of appearance ("lif", "ralif", "alif+lif"), or cfg.neuron if none.
 std::string neuron_label(const Network& net, const TrainConfig& cfg);

@@ -22,6 +22,7 @@ void read_plasticity_data(TrainConfig& c, const json& j, const std::string& orig
   c.data_dir = r.string("dir", default_dataset_dir(c.dataset));
   c.train_limit = r.integer("train_limit", 0, 0, int64_t(1) << 40);
   c.test_limit = r.integer("test_limit", 0, 0, int64_t(1) << 40);
+  read_augment(r, c.augment);
   r.reject_unknown();
 }
 

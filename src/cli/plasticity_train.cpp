@@ -15,6 +15,7 @@
 #include "cli/report.h"
 #include "core/error.h"
 #include "core/threads.h"
+#include "data/augment.h"
 #include "data/batcher.h"
 #include "data/dataset.h"
 
@@ -59,17 +60,20 @@ int run_plasticity_train(const TrainOptions& o, const TrainConfig& cfg) {
                cfg.timesteps, sim_engine_name(cfg.plasticity.engine), (long long)train.count, num_threads());
 
   Batcher order(train.count, 1, cfg.plasticity.shuffle, false, cfg.seed);
-  std::vector<float> x(size_t(train.features()));
+  std::vector<float> x(size_t(train.features())), aug_scratch(x.size());
   int label = 0;
   double train_seconds = 0, eval_seconds = 0;
   PlasticEval ev;
   double last_train_acc = -1;
   for (int epoch = first_epoch; epoch < cfg.epochs; ++epoch) {
     order.start_epoch(epoch);
+    Rng aug_rng = Rng(cfg.seed).derive(500 + epoch);
     Progress progress("epoch " + std::to_string(epoch + 1) + "/" + std::to_string(cfg.epochs), train.count);
     int64_t right = 0, judged = 0;
     for (int64_t i = 0; i < train.count; ++i) {
       order.gather(train, int(i), x.data(), &label);
+      if (cfg.augment.active())
+        augment_batch(cfg.augment, x.data(), 1, train.C, train.H, train.W, aug_rng, aug_scratch.data());
       const int r = model->train_sample(x.data(), label, epoch, sample_key(epoch, i));
       if (r >= 0) right += r, ++judged;
       progress.update(i + 1);

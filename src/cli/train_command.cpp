@@ -1,4 +1,5 @@
 // spikeforge train: surrogate-gradient BPTT on an image data set.
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "cli/report.h"
 #include "core/error.h"
 #include "core/threads.h"
+#include "data/augment.h"
 #include "data/batcher.h"
 #include "data/dataset.h"
 #include "data/encoder.h"
@@ -100,7 +102,7 @@ int run_train(const TrainOptions& o) {
   const int64_t F = train.features(), Fs = F / (sequence_steps(cfg.encoder.kind, train.H, train.W) ? T : 1);
   Batcher batches(train.count, B, /*shuffle=*/true, /*drop_last=*/true, cfg.seed);
   const int64_t steps_per_epoch = batches.num_batches(), total_steps = steps_per_epoch * cfg.epochs;
-  Tensor x({B, F}), enc({Tin, B, Fs});
+  Tensor x({B, F}), enc({Tin, B, Fs}), aug_scratch({F});
   std::vector<int> y(B);
   std::fprintf(stderr, "train: %s, %lld parameters, T=%d, batch %d, %d threads\n", o.config.c_str(),
                (long long)net->params().size(), T, B, num_threads());
@@ -112,12 +114,14 @@ int run_train(const TrainOptions& o) {
   for (int epoch = first_epoch; epoch < cfg.epochs; ++epoch) {
     batches.start_epoch(epoch);
     reseed_dropout(*net, epoch);
-    Rng enc_rng = Rng(cfg.seed).derive(100 + epoch);
+    Rng enc_rng = Rng(cfg.seed).derive(100 + epoch), aug_rng = Rng(cfg.seed).derive(500 + epoch);
     Progress progress("epoch " + std::to_string(epoch + 1) + "/" + std::to_string(cfg.epochs), steps_per_epoch * B);
     double loss_sum = 0;
     int64_t correct = 0;
     for (int i = 0; i < steps_per_epoch; ++i) {
       batches.gather(train, i, x.data(), y.data());
+      if (cfg.augment.active())
+        augment_batch(cfg.augment, x.data(), B, train.C, train.H, train.W, aug_rng, aug_scratch.data());
       encode(cfg.encoder, x.data(), B, F, T, enc_rng, enc.data());
       const int64_t k = int64_t(epoch) * steps_per_epoch + i;
       const float lr = scheduled_lr(cfg.schedule, cfg.lr, k, total_steps, steps_per_epoch);
@@ -128,8 +132,14 @@ int run_train(const TrainOptions& o) {
       progress.update(int64_t(i + 1) * B);
     }
     progress.finish();
-    train_seconds += progress.seconds();
-    const double epoch_sps = double(steps_per_epoch * B) / progress.seconds();
+    double epoch_seconds = progress.seconds();
+    if (cfg.precise_bn_batches > 0) {  // part of training: counted in its time
+      const auto t0 = std::chrono::steady_clock::now();
+      reestimate_norm_stats(*net, cfg, train, epoch);
+      epoch_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    }
+    train_seconds += epoch_seconds;
+    const double epoch_sps = double(steps_per_epoch * B) / epoch_seconds;
     reset_spike_counts(*net);
     ev = evaluate_dataset(*net, cfg, test, 0xE7A1);
     std::printf("epoch %d/%d  loss %.4f  train_acc %.4f  test_acc %.4f  firing%s  %.0f samples/s\n", epoch + 1,

@@ -4,7 +4,7 @@
 
 namespace spikeforge {
 
-BatchNorm::BatchNorm(FeatShape in, float eps, float momentum) : eps_(eps), momentum_(momentum) { in_ = out_ = in; }
+BatchNorm::BatchNorm(FeatShape in, float eps, float momentum) : eps_(eps), stats_(momentum) { in_ = out_ = in; }
 
 void BatchNorm::bind(float* params, float* grads) {
   gamma_ = params;
@@ -34,10 +34,13 @@ void BatchNorm::prepare(int Tin, int T, int B) {
 void BatchNorm::forward(const float* in, float* out, bool train) {
   const int64_t N = int64_t(Tin_) * B_, C = in_.C, HW = int64_t(in_.H) * in_.W, M = N * HW;
   float* xh = xh_.data();
+  const bool batch_stats = train || stats_.estimating();
+  const float m = stats_.weight();
+  if (batch_stats) stats_.next_batch();
 #pragma omp parallel for schedule(static)
   for (int64_t c = 0; c < C; ++c) {
     double mean = run_mean_[c], var = run_var_[c];
-    if (train) {
+    if (batch_stats) {
       double s = 0, s2 = 0;
       for (int64_t n = 0; n < N; ++n) {
         const float* x = in + (n * C + c) * HW;
@@ -48,9 +51,7 @@ void BatchNorm::forward(const float* in, float* out, bool train) {
       }
       mean = s / double(M);
       var = std::max(0.0, s2 / double(M) - mean * mean);
-      const double unbiased = M > 1 ? var * double(M) / double(M - 1) : var;
-      run_mean_[c] = float((1 - momentum_) * run_mean_[c] + momentum_ * mean);
-      run_var_[c] = float((1 - momentum_) * run_var_[c] + momentum_ * unbiased);
+      RunningStats::update(run_mean_[c], run_var_[c], mean, var, double(M), m);
     }
     const float is = float(1.0 / std::sqrt(var + eps_)), mu = float(mean), g = gamma_[c], b = beta_[c];
     inv_std_[c] = is;

@@ -2,7 +2,7 @@
 // one set of statistics for all steps (per-step BNTT comes with deep training).
 //   train:  mu_c = mean(x[:, c]),  var_c = mean((x[:, c] - mu_c)^2)     (M values)
 //           xh = (x - mu_c) / sqrt(var_c + eps),  y = gamma_c xh + beta_c
-//           running_c <- (1 - momentum) running_c + momentum * stat_c   (var unbiased, as PyTorch)
+//           running_c <- (1 - momentum) running_c + momentum * stat_c   (nn/running_stats.h)
 //   eval:   xh uses running mean and variance.
 //   backward (train): dgamma_c += sum dy xh,  dbeta_c += sum dy
 //           dx = gamma_c / (M sqrt(var_c + eps)) (M dy - sum dy - xh sum(dy xh))
@@ -11,6 +11,7 @@
 #pragma once
 #include "core/tensor.h"
 #include "nn/layer.h"
+#include "nn/running_stats.h"
 
 namespace spikeforge {
 
@@ -26,6 +27,7 @@ class BatchNorm : public Layer {
   void prepare(int Tin, int T, int B) override;
   void forward(const float* in, float* out, bool train) override;
   void backward(const float* dout, float* din) override;
+  void set_stat_estimation(bool on) override { stats_.set_estimating(on); }
 
   // Per channel [C]: scale, shift, running mean, running variance (eval mode).
   const float* gamma() const { return gamma_; }
@@ -35,7 +37,8 @@ class BatchNorm : public Layer {
   float eps() const { return eps_; }
 
  private:
-  float eps_, momentum_;
+  float eps_;
+  RunningStats stats_;
   float *gamma_ = nullptr, *beta_ = nullptr, *dgamma_ = nullptr, *dbeta_ = nullptr;
   float *run_mean_ = nullptr, *run_var_ = nullptr;
   Tensor xh_;       // [Tin*B, C, H*W]

@@ -21,7 +21,10 @@ SpikingParams spiking_for(const NetworkDefaults& d, const LayerSpec& s) {
 
 std::unique_ptr<Layer> make_deep_layer(const NetworkDefaults& d, const LayerSpec& s, FeatShape in) {
   const std::string& t = s.type;
-  if (t == "alif" || t == "ahp" || t == "cuba" || t == "plif" || (t == "lif" && s.neuron_overrides.any())) {
+  // A lif layer takes the stateful model when it, or the whole network ([neuron_params]),
+  // asks for a learned decay or a refractory period; the plain LifLayer has neither.
+  const bool lif_extras = s.neuron_overrides.any() || d.model.learn_beta != LearnBeta::None || d.model.refractory > 0;
+  if (t == "alif" || t == "ahp" || t == "cuba" || t == "plif" || (t == "lif" && lif_extras)) {
     NeuronModelParams mp = d.model;
     if (t == "plif") mp.learn_beta = LearnBeta::Layer;  // plif = lif with a learned decay, per layer unless set
     mp = s.neuron_overrides.apply(mp);

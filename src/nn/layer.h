@@ -45,6 +45,10 @@ class Layer {
   // Non-trained state saved with the parameters (BatchNorm's running statistics).
   virtual int64_t buffer_count() const { return 0; }
   virtual void bind_buffers(float* /*buffers*/) {}
+  // Normalisation layers: while on, forward (train or eval) normalises with
+  // batch statistics and makes the running ones their plain mean over the
+  // batches since it was turned on (nn/running_stats.h).
+  virtual void set_stat_estimation(bool /*on*/) {}
 
   virtual int out_steps(int Tin, int /*T*/) const { return Tin; }
   virtual void prepare(int Tin, int T, int B) {

@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "nn/neuron_dispatch.h"
+#include "nn/neuron_scan.h"
 #include "nn/state_scan.h"
 
 namespace spikeforge {
@@ -72,6 +73,8 @@ void NeuronLayer::prepare(int Tin, int T, int B) {
   }
   r0_.resize({n});
   dbeta_th_.resize({omp_get_max_threads(), N_});
+  dbeta_tiled_.assign(size_t(omp_get_max_threads()), 0.0);
+  if (param_count() > 0) dx_scratch_.resize({Tin, n});
   if (mp_.refractory > 0) mask_.assign(size_t(T) * n, 1);
 }
 
@@ -80,9 +83,45 @@ void NeuronLayer::reset_state() {
   refr_.fill(0.f);
 }
 
+bool NeuronLayer::tiled_lif() const {
+  return model_ == NeuronModelKind::Lif && mp_.refractory == 0 && mp_.learn_beta != LearnBeta::Neuron && !carry_;
+}
+
+// The plain LIF's scans (nn/neuron_scan.h) with beta = beta_[0]: the layer's
+// only decay. saved_ holds v, as PlifNeuron's Saved.
+void NeuronLayer::forward_tiled(const float* in, float* out) {
+  const int64_t n = int64_t(B_) * N_;
+  const LifParams& q = sp_.lif;
+  if (q.reset == ResetKind::Soft)
+    spikes_ += lif_forward_scan(LifNeuron<ResetKind::Soft>{beta_[0], q.theta, q.detach_reset}, in, Tin_, T_, n,
+                                saved_.data(), out);
+  else
+    spikes_ += lif_forward_scan(LifNeuron<ResetKind::Hard>{beta_[0], q.theta, q.detach_reset}, in, Tin_, T_, n,
+                                saved_.data(), out);
+}
+
+void NeuronLayer::backward_tiled(const float* dout, float* din) {
+  const int64_t n = int64_t(B_) * N_;
+  const LifParams& q = sp_.lif;
+  double* dbeta = param_count() > 0 ? dbeta_tiled_.data() : nullptr;
+  with_surrogate(sp_.surrogate, sp_.surrogate_width, [&](auto g) {
+    if (q.reset == ResetKind::Soft)
+      lif_backward_scan(LifNeuron<ResetKind::Soft>{beta_[0], q.theta, q.detach_reset}, g, saved_.data(), dout, Tin_, T_,
+                        n, din, dbeta);
+    else
+      lif_backward_scan(LifNeuron<ResetKind::Hard>{beta_[0], q.theta, q.detach_reset}, g, saved_.data(), dout, Tin_, T_,
+                        n, din, dbeta);
+  });
+  if (!dbeta) return;
+  double db = 0;
+  for (double part : dbeta_tiled_) db += part;        // thread order
+  dp_[0] += float(db * beta_[0] * (1.0 - beta_[0]));  // dp = dbeta dsigmoid(p)
+}
+
 void NeuronLayer::forward(const float* in, float* out, bool) {
   update_coefs();
   spk_ = out;
+  if (tiled_lif()) return forward_tiled(in, out);
   if (!carry_) reset_state();
   const int64_t n = int64_t(B_) * N_;
   const NeuronCoefs c{beta_.data(), gamma_.data()};
@@ -117,11 +156,8 @@ void NeuronLayer::backward(const float* dout, float* din) {
   const bool learn = param_count() > 0;
   if (!din && !learn) return;  // nothing upstream needs it, and no parameters
   const int64_t n = int64_t(B_) * N_;
-  Tensor scratch;
-  if (!din) {  // PLIF still needs the backward scan for dbeta
-    scratch.resize({Tin_, n});
-    din = scratch.data();
-  }
+  if (!din) din = dx_scratch_.data();  // PLIF still needs the backward scan for dbeta
+  if (tiled_lif()) return backward_tiled(dout, din);
   dbeta_th_.fill(0.f);
   const NeuronCoefs c{beta_.data(), gamma_.data()};
   const bool refr = mp_.refractory > 0;

@@ -62,9 +62,14 @@ double lif_forward_scan(const LifNeuron<R>& m, const float* x, int Tin, int T, i
 }
 
 // Backward: ds [T, n], v [T, n] -> dx [Tin, n] (overwritten; summed over t when Tin = 1).
-template <ResetKind R, class Surrogate>
-void lif_backward_scan(const LifNeuron<R>& m, Surrogate g, const float* v, const float* ds, int Tin, int T, int64_t n,
-                       float* dx) {
+// kDecayGrad (a learned decay, PLIF): also the decay's gradient
+//   dbeta = sum_{t >= 1, i} dv_t[i] r_{t-1}[i]     (v_t = beta r_{t-1} + x_t; r_{-1} = 0)
+// taken at step t - 1 of the reverse scan, where dv_t is the carried value and
+// r_{t-1} comes from the v_{t-1} it loads anyway; each thread writes its part
+// to dbeta[thread] (the caller adds them in thread order: deterministic).
+template <bool kDecayGrad, ResetKind R, class Surrogate>
+void lif_backward_scan_impl(const LifNeuron<R>& m, Surrogate g, const float* v, const float* ds, int Tin, int T,
+                            int64_t n, float* dx, double* dbeta) {
   const LifNeuron<R> mm = m;
   const Surrogate gg = g;
 #pragma omp parallel
@@ -73,9 +78,11 @@ void lif_backward_scan(const LifNeuron<R>& m, Surrogate g, const float* v, const
     thread_slice(n, lo, hi);
     alignas(64) float cr[kScanTile];   // dv_{t+1}
     alignas(64) float acc[kScanTile];  // sum_t dv_t (Tin = 1)
+    alignas(64) float rb[kScanTile];   // sum_t dv_{t+1} r_t per element (kDecayGrad)
+    double db = 0;
     for (int64_t i0 = lo; i0 < hi; i0 += kScanTile) {
       const int64_t len = std::min(kScanTile, hi - i0);
-      for (int64_t i = 0; i < len; ++i) cr[i] = 0.f, acc[i] = 0.f;  // dv_T = 0
+      for (int64_t i = 0; i < len; ++i) cr[i] = 0.f, acc[i] = 0.f, rb[i] = 0.f;  // dv_T = 0
       for (int t = T - 1; t >= 0; --t) {
         const float* __restrict vt = v + int64_t(t) * n + i0;
         const float* __restrict dst = ds + int64_t(t) * n + i0;
@@ -83,6 +90,7 @@ void lif_backward_scan(const LifNeuron<R>& m, Surrogate g, const float* v, const
 #pragma omp simd
         for (int64_t i = 0; i < len; ++i) {
           const float vv = vt[i];
+          if constexpr (kDecayGrad) rb[i] += cr[i] * mm.reset(vv, mm.fire(vv));
           // dr_t = beta dv_{t+1}; dv_t from ds_t, dr_t and the surrogate at v_t
           const float dv = mm.dv(vv, mm.fire(vv), dst[i], mm.beta * cr[i], gg.grad(vv - mm.theta));
           cr[i] = dv;
@@ -92,8 +100,25 @@ void lif_backward_scan(const LifNeuron<R>& m, Surrogate g, const float* v, const
       }
       if (Tin == 1)  // x_t = x for all t: dx = sum_t dv_t
         for (int64_t i = 0; i < len; ++i) dx[i0 + i] = acc[i];
+      if constexpr (kDecayGrad) {
+        float dbs = 0.f;
+#pragma omp simd reduction(+ : dbs)
+        for (int64_t i = 0; i < len; ++i) dbs += rb[i];
+        db += dbs;
+      }
     }
+    if constexpr (kDecayGrad) dbeta[omp_get_thread_num()] = db;
   }
+}
+
+// dbeta == nullptr: the decay is fixed (plain LIF), no decay gradient.
+template <ResetKind R, class Surrogate>
+void lif_backward_scan(const LifNeuron<R>& m, Surrogate g, const float* v, const float* ds, int Tin, int T, int64_t n,
+                       float* dx, double* dbeta = nullptr) {
+  if (dbeta)
+    lif_backward_scan_impl<true>(m, g, v, ds, Tin, T, n, dx, dbeta);
+  else
+    lif_backward_scan_impl<false>(m, g, v, ds, Tin, T, n, dx, nullptr);
 }
 
 }  // namespace spikeforge

@@ -25,12 +25,6 @@ void channel_moments(const float* x, int64_t n0, int64_t n1, int64_t C, int64_t 
   var = std::max(0.0, s2 / M - mean * mean);
 }
 
-void update_running(float& rm, float& rv, double mean, double var, double M, float momentum) {
-  const double unbiased = M > 1 ? var * M / (M - 1) : var;
-  rm = float((1 - momentum) * rm + momentum * mean);
-  rv = float((1 - momentum) * rv + momentum * unbiased);
-}
-
 // xh = (x - mu) is (stored when xh != nullptr);  y = g xh + b.
 void channel_normalise(const float* x, float* xh, float* y, int64_t n0, int64_t n1, int64_t C, int64_t HW, int64_t c,
                        float mu, float is, float g, float b) {
@@ -82,7 +76,7 @@ void channel_input_grad(const float* dy, const float* xh, float* dx, int64_t n0,
 // ---------------------------------------------------------------- bntt
 
 BatchNormThroughTime::BatchNormThroughTime(FeatShape in, int steps, bool bias, float eps, float momentum)
-    : steps_(steps), bias_(bias), eps_(eps), momentum_(momentum) {
+    : steps_(steps), bias_(bias), eps_(eps), stats_(momentum) {
   if (steps < 1) throw ConfigError("bntt needs the network's timesteps >= 1, got " + std::to_string(steps));
   in_ = out_ = in;
 }
@@ -124,13 +118,16 @@ void BatchNormThroughTime::prepare(int Tin, int T, int B) {
 void BatchNormThroughTime::forward(const float* in, float* out, bool train) {
   const int64_t B = B_, C = in_.C, HW = int64_t(in_.H) * in_.W, M = B * HW, T = T_;
   const int64_t step = B * C * HW;  // floats per step
-  if (Tin_ == 1 && train) {         // one set of statistics, T scaled copies
+  const bool batch_stats = train || stats_.estimating();
+  const float m = stats_.weight();
+  if (batch_stats) stats_.next_batch();
+  if (Tin_ == 1 && batch_stats) {  // one set of statistics, T scaled copies
 #pragma omp parallel for schedule(static)
     for (int64_t c = 0; c < C; ++c) {
       double mean, var;
       channel_moments(in, 0, B, C, HW, c, mean, var);
       for (int64_t t = 0; t < steps_; ++t)
-        update_running(run_mean_[t * C + c], run_var_[t * C + c], mean, var, double(M), momentum_);
+        RunningStats::update(run_mean_[t * C + c], run_var_[t * C + c], mean, var, double(M), m);
       const float is = float(1.0 / std::sqrt(var + eps_));
       inv_std_[c] = is;
       for (int64_t t = 0; t < T; ++t)  // y_t = gamma_t xh + beta_t (xh stored once)
@@ -139,15 +136,15 @@ void BatchNormThroughTime::forward(const float* in, float* out, bool train) {
     }
     return;
   }
-  // Tin = T (train: step statistics; eval: step running statistics), or Tin = 1 in eval.
+  // Tin = T (batch: step statistics; eval: step running statistics), or Tin = 1 in eval.
 #pragma omp parallel for collapse(2) schedule(static)
   for (int64_t t = 0; t < T; ++t)
     for (int64_t c = 0; c < C; ++c) {
       const int64_t src = Tin_ == 1 ? 0 : t;  // the input step this output step reads
       double mean = run_mean_[t * C + c], var = run_var_[t * C + c];
-      if (train) {
+      if (batch_stats) {
         channel_moments(in, src * B, src * B + B, C, HW, c, mean, var);
-        update_running(run_mean_[t * C + c], run_var_[t * C + c], mean, var, double(M), momentum_);
+        RunningStats::update(run_mean_[t * C + c], run_var_[t * C + c], mean, var, double(M), m);
       }
       const float is = float(1.0 / std::sqrt(var + eps_));
       if (Tin_ != 1) inv_std_[t * C + c] = is;
@@ -204,7 +201,7 @@ void BatchNormThroughTime::backward(const float* dout, float* din) {
 // ---------------------------------------------------------------- tdbn
 
 ThresholdBatchNorm::ThresholdBatchNorm(FeatShape in, float theta, float alpha, float eps, float momentum)
-    : scale_(alpha * theta), eps_(eps), momentum_(momentum) {
+    : scale_(alpha * theta), eps_(eps), stats_(momentum) {
   in_ = out_ = in;
 }
 
@@ -233,12 +230,15 @@ void ThresholdBatchNorm::prepare(int Tin, int T, int B) {
 
 void ThresholdBatchNorm::forward(const float* in, float* out, bool train) {
   const int64_t N = int64_t(Tin_) * B_, C = in_.C, HW = int64_t(in_.H) * in_.W, M = N * HW;
+  const bool batch_stats = train || stats_.estimating();
+  const float m = stats_.weight();
+  if (batch_stats) stats_.next_batch();
 #pragma omp parallel for schedule(static)
   for (int64_t c = 0; c < C; ++c) {
     double mean = run_mean_[c], var = run_var_[c];
-    if (train) {
+    if (batch_stats) {
       channel_moments(in, 0, N, C, HW, c, mean, var);
-      update_running(run_mean_[c], run_var_[c], mean, var, double(M), momentum_);
+      RunningStats::update(run_mean_[c], run_var_[c], mean, var, double(M), m);
     }
     const float is = float(1.0 / std::sqrt(var + eps_));
     inv_std_[c] = is;

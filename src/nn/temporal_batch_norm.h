@@ -5,7 +5,7 @@
 //   train:  mu_{t,c}, var_{t,c} = mean, biased variance of x_t[:, c] over (B, H, W)   (M = B H W values)
 //           xh = (x_t - mu_{t,c}) / sqrt(var_{t,c} + eps)
 //           y_t = gamma_{t,c} xh  (+ beta_{t,c} with bias = true)
-//           running_{t,c} <- (1 - momentum) running_{t,c} + momentum stat_{t,c}   (variance unbiased, as PyTorch)
+//           running_{t,c} <- (1 - momentum) running_{t,c} + momentum stat_{t,c}   (nn/running_stats.h)
 //   eval:   xh uses the step-t running statistics. A network cannot run more
 //           steps than it was built for (no BN_t for t >= T); fewer is early exit.
 //   Tin = 1 (direct encoding: the same input every step): one set of statistics,
@@ -32,6 +32,7 @@
 #pragma once
 #include "core/tensor.h"
 #include "nn/layer.h"
+#include "nn/running_stats.h"
 
 namespace spikeforge {
 
@@ -49,6 +50,7 @@ class BatchNormThroughTime : public Layer {
   void prepare(int Tin, int T, int B) override;
   void forward(const float* in, float* out, bool train) override;
   void backward(const float* dout, float* din) override;
+  void set_stat_estimation(bool on) override { stats_.set_estimating(on); }
 
   int steps() const { return steps_; }
   const float* gamma() const { return gamma_; }  // [T, C]
@@ -58,7 +60,8 @@ class BatchNormThroughTime : public Layer {
  private:
   int steps_;
   bool bias_;
-  float eps_, momentum_;
+  float eps_;
+  RunningStats stats_;
   float *gamma_ = nullptr, *beta_ = nullptr, *dgamma_ = nullptr, *dbeta_ = nullptr;
   float *run_mean_ = nullptr, *run_var_ = nullptr;
   Tensor xh_;       // [Tin, B, C, HW]
@@ -78,10 +81,12 @@ class ThresholdBatchNorm : public Layer {
   void prepare(int Tin, int T, int B) override;
   void forward(const float* in, float* out, bool train) override;
   void backward(const float* dout, float* din) override;
+  void set_stat_estimation(bool on) override { stats_.set_estimating(on); }
   float scale() const { return scale_; }  // alpha theta
 
  private:
-  float scale_, eps_, momentum_;
+  float scale_, eps_;
+  RunningStats stats_;
   float *gamma_ = nullptr, *beta_ = nullptr, *dgamma_ = nullptr, *dbeta_ = nullptr;
   float *run_mean_ = nullptr, *run_var_ = nullptr;
   Tensor xh_;       // [Tin, B, C, HW]

@@ -86,6 +86,14 @@ TEST(Config, OutOfRangeValueIsNamed) {
   EXPECT_HAS(config_error(j), "layers[0].units");
 
   j = minimal();
+  j["data"] = {{"augment_shift", -1}};
+  EXPECT_HAS(config_error(j), "data.augment_shift = -1");
+
+  j = minimal();
+  j["precise_bn_batches"] = -2;
+  EXPECT_HAS(config_error(j), "precise_bn_batches = -2");
+
+  j = minimal();
   j["loss"] = {{"name", "hinge"}};
   m = config_error(j);
   EXPECT_HAS(m, "loss.");

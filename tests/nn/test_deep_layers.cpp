@@ -17,6 +17,7 @@
 #include "learn/bptt.h"
 #include "learn/dale_projection.h"
 #include "learn/grad_clip.h"
+#include "nn/batch_norm.h"
 #include "nn/dale.h"
 #include "nn/fluctuation_init.h"
 #include "nn/linear.h"
@@ -109,6 +110,92 @@ TEST(Bntt, EvalUsesEachStepsRunningStatistics) {
   EXPECT_NE(buffers[0], buffers[C]);
   EXPECT_THROW(bn.prepare(T, T + 1, B), ShapeError);
   EXPECT_NO_THROW(bn.prepare(T - 1, T - 1, B));  // early exit: fewer steps
+}
+
+// Precise BN (nn/running_stats.h) on all three norm layers: while
+// re-estimating, eval-mode forwards normalise with the batch's statistics
+// (the same output as a train-mode forward) and the running statistics
+// become the plain mean of the batches' mean and unbiased variance, whatever
+// they held before; afterwards training updates them by the momentum again.
+TEST(PreciseBn, RunningStatisticsAreThePlainMeanOverTheBatches) {
+  const int T = 2, B = 3, nbatch = 3;
+  const FeatShape shape{2, 2, 2};
+  const int C = shape.C, HW = 4, M = B * HW;
+  auto make = [&](int kind) -> std::unique_ptr<Layer> {
+    if (kind == 0) return std::make_unique<BatchNormThroughTime>(shape, T, /*bias=*/false, 1e-4f, 0.1f);
+    if (kind == 1) return std::make_unique<ThresholdBatchNorm>(shape, /*theta=*/1.f, 1.f, 1e-5f, 0.1f);
+    return std::make_unique<BatchNorm>(shape, 1e-5f, 0.1f);
+  };
+  for (int kind = 0; kind < 3; ++kind) {
+    std::unique_ptr<Layer> bn = make(kind), twin = make(kind);
+    const std::string name = bn->kind();
+    std::vector<float> p(bn->param_count()), g(p.size()), buf(bn->buffer_count());
+    std::vector<float> p2(p.size()), g2(p.size()), buf2(buf.size());
+    bn->bind(p.data(), g.data()), bn->bind_buffers(buf.data());
+    twin->bind(p2.data(), g2.data()), twin->bind_buffers(buf2.data());
+    Rng rng(5);
+    bn->init_params(InitKind::KaimingUniform, rng), twin->init_params(InitKind::KaimingUniform, rng);
+    for (float& r : buf) r = 7.f;  // stale statistics: must not survive the re-estimation
+    bn->prepare(T, T, B), twin->prepare(T, T, B);
+    // group = one set of statistics: (step, channel) for bntt, channel for the others
+    const int groups = kind == 0 ? T * C : C, per_group = kind == 0 ? M : T * M;
+    std::vector<double> sum_mean(groups, 0.0), sum_var(groups, 0.0);
+    bn->set_stat_estimation(true);
+    for (int k = 0; k < nbatch; ++k) {
+      std::vector<float> x(size_t(T) * B * shape.size()), y(x.size()), ytrain(x.size());
+      for (size_t i = 0; i < x.size(); ++i)
+        x[i] = std::sin(0.7f * float(i) + 1.3f * float(k)) * float(k + 1) + float(k);
+      bn->forward(x.data(), y.data(), /*train=*/false);
+      twin->forward(x.data(), ytrain.data(), /*train=*/true);
+      EXPECT_TRUE(
+          all_close((name + " batch statistics in eval").c_str(), y.data(), ytrain.data(), y.size(), 1e-6, 1e-6));
+      for (int gi = 0; gi < groups; ++gi) {  // reference: two-pass mean and unbiased variance of the group
+        const int c = gi % C, t0 = kind == 0 ? gi / C : 0, t1 = kind == 0 ? t0 + 1 : T;
+        double s = 0, s2 = 0;
+        for (int t = t0; t < t1; ++t)
+          for (int b = 0; b < B; ++b)
+            for (int q = 0; q < HW; ++q) s += x[((size_t(t) * B + b) * C + c) * HW + q];
+        const double mean = s / per_group;
+        for (int t = t0; t < t1; ++t)
+          for (int b = 0; b < B; ++b)
+            for (int q = 0; q < HW; ++q) s2 += std::pow(x[((size_t(t) * B + b) * C + c) * HW + q] - mean, 2);
+        sum_mean[gi] += mean / nbatch, sum_var[gi] += s2 / (per_group - 1) / nbatch;
+      }
+    }
+    bn->set_stat_estimation(false);
+    EXPECT_TRUE(all_close((name + " running mean").c_str(), buf.data(), sum_mean.data(), groups, 1e-5, 1e-5));
+    EXPECT_TRUE(all_close((name + " running var").c_str(), buf.data() + groups, sum_var.data(), groups, 1e-5, 1e-5));
+    // training rule again: one train batch of constant 1 moves the mean by momentum 0.1 toward 1
+    const std::vector<float> before(buf.begin(), buf.begin() + groups);
+    std::vector<float> ones(size_t(T) * B * shape.size(), 1.f), y(ones.size());
+    bn->forward(ones.data(), y.data(), /*train=*/true);
+    for (int gi = 0; gi < groups; ++gi) EXPECT_NEAR(buf[gi], 0.9 * before[gi] + 0.1, 1e-5) << name << " group " << gi;
+  }
+}
+
+// [neuron_params] learn_beta / refractory reach every lif layer, those of
+// residual blocks included: each becomes the stateful model with its decay
+// logit as a parameter (PLIF) or with its refractory period.
+TEST(NetworkWideNeuronParams, LearnBetaMakesEveryLifAPlif) {
+  NetworkDefaults d;
+  d.timesteps = 2;
+  LayerSpec conv = spec("conv2d");
+  conv.channels = 4, conv.kernel = 3, conv.stride = 1, conv.pad = 1;
+  LayerSpec block = spec("resblock");
+  block.channels = 4, block.skip = "spike_add", block.norm = "bntt", block.neuron = "lif";
+  const std::vector<LayerSpec> specs = {conv, spec("lif"), block};
+  auto count = [](const Network& net, const std::string& kind) {
+    int n = 0;
+    for (const auto& l : net.layers()) n += l->kind() == kind;
+    return n;
+  };
+  auto plain = build_network(specs, d, FeatShape{1, 4, 4}, "test");
+  EXPECT_EQ(count(*plain, "lif"), 3);  // stem, block main path, block output
+  d.model.learn_beta = LearnBeta::Layer;
+  auto plif = build_network(specs, d, FeatShape{1, 4, 4}, "test");
+  EXPECT_EQ(count(*plif, "plif"), 3);
+  EXPECT_EQ(count(*plif, "lif"), 0);
+  EXPECT_EQ(plif->params().size(), plain->params().size() + 3);  // one decay logit per layer
 }
 
 // A 3x3 pad-1 conv of `channels` outputs (the stem of the block tests).

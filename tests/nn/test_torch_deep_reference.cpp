@@ -295,6 +295,8 @@ TEST(TorchDeepReference, CubaSoft) { check_neuron("cuba_soft", "cuba", "soft", f
 TEST(TorchDeepReference, CubaHardDetachTin1) { check_neuron("cuba_hard_detach_tin1", "cuba", "hard", true); }
 TEST(TorchDeepReference, PlifPerNeuronRefractory) { check_neuron("plif_neuron_refractory", "lif", "soft", false); }
 TEST(TorchDeepReference, PlifPerLayerHardTin1) { check_neuron("plif_layer_hard", "lif", "hard", true); }
+// per-layer PLIF runs the tiled LIF scans (nn/neuron_scan.h), per-neuron the row scans
+TEST(TorchDeepReference, PlifPerLayerSoft) { check_neuron("plif_layer_soft", "lif", "soft", false); }
 
 // Recurrent layers, I = 5 inputs, N = 6 neurons, B = 3 (nn/recurrent_layer.h).
 TEST(TorchDeepReference, RecurrentLif) { check_recurrent("rec_lif", "lif", "soft", false); }

@@ -279,6 +279,8 @@ CASES = [
     ("plif_neuron_refractory", neuron_case, nc(kind="lif", T=12, Tin=12, learn_beta="neuron", refractory=2,
                                                x_mean=0.6)),
     ("plif_layer_hard", neuron_case, nc(kind="lif", T=10, Tin=1, learn_beta="layer", reset="hard", x_mean=0.45)),
+    ("plif_layer_soft", neuron_case, nc(kind="lif", T=9, Tin=9, learn_beta="layer", x_mean=0.5,
+                                        surrogate="arctan", width=0.5)),
     ("alif_refractory", neuron_case, nc(kind="alif", T=12, Tin=12, refractory=1, tau_adapt=6.0, adapt_strength=1.0,
                                         x_mean=0.7)),
     ("rec_lif", recurrent_case, nc(kind="lif", T=8, Tin=8)),
