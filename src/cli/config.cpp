@@ -126,6 +126,7 @@ void read_loss(TrainConfig& c, const json& j, const std::string& origin) {
   c.loss.kind = r.choice("name", "ce_mem_mean", parse_loss_kind);
   c.loss.correct_rate = r.number("correct_rate", 1.0, 0.0, 1.0);
   c.loss.incorrect_rate = r.number("incorrect_rate", 0.0, 0.0, 1.0);
+  c.loss.label_smoothing = r.number("label_smoothing", 0.0, 0.0, 0.999);
   r.reject_unknown();
 }
 

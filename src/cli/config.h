@@ -20,7 +20,7 @@
 // [optimizer] name ("sgd" | "adam" | "adamw"), momentum, weight_decay, beta1, beta2, eps,
 //             schedule ("constant" | "cosine" | "step"), lr_min, step_epochs, gamma
 // [loss]      name ("ce_count" | "ce_mem_mean" | "ce_mem_max" | "mse_count"),
-//             correct_rate, incorrect_rate
+//             correct_rate, incorrect_rate (mse_count), label_smoothing (ce_*)
 // [[layers]]  type = "conv2d" (channels, kernel, stride = 1, pad = 0, bias = true)
 //             | "linear" (units, bias = true)
 //             | "maxpool2d" / "avgpool2d" (kernel, stride = kernel, pad = 0: -inf / counted zeros)

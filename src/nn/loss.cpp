@@ -65,10 +65,13 @@ LossResult loss_forward_backward(const LossParams& p, const float* out, int T, i
       }
     } else {
       const float zmax = z[arg];
-      double sum = 0;
-      for (int k = 0; k < K; ++k) sum += std::exp(double(z[k] - zmax));
-      r.loss += std::log(sum) - double(z[y] - zmax);  // -log softmax(z)_y
-      for (int k = 0; k < K; ++k) g[k] = float(std::exp(double(z[k] - zmax)) / sum - (k == y)) / float(B);
+      const double e = p.label_smoothing;
+      double sum = 0, zbar = 0;
+      for (int k = 0; k < K; ++k) sum += std::exp(double(z[k] - zmax)), zbar += double(z[k] - zmax) / K;
+      // -sum_k q_k log softmax(z)_k = log sum - (1 - e) (z_y - zmax) - e mean_k (z_k - zmax)
+      r.loss += std::log(sum) - (1 - e) * double(z[y] - zmax) - e * zbar;
+      for (int k = 0; k < K; ++k)
+        g[k] = float(std::exp(double(z[k] - zmax)) / sum - ((1 - e) * (k == y) + e / K)) / float(B);  // p - q
     }
     if (!dout) continue;
     for (int k = 0; k < K; ++k) {

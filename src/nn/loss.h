@@ -10,6 +10,9 @@
 //   mse_count:   c = sum_t out_t, target c* = T (correct_rate for y, incorrect_rate otherwise)
 //                L = mean_{b,k} (c - c*)^2        dout_t = 2 (c - c*) / (B K)
 //                (snnTorch's mse_count_loss, defaults 1.0 / 0.0 here)
+// Label smoothing e (the ce_* losses, as PyTorch's CrossEntropyLoss(label_smoothing = e)):
+//   the target is q = (1 - e) onehot(y) + e / K, L = -sum_k q_k log softmax(z)_k,
+//   and (softmax(z) - q) replaces (softmax(z) - onehot(y)) above.
 // The prediction is argmax_k z (first maximum on ties).
 #pragma once
 #include <string>
@@ -24,8 +27,9 @@ const char* loss_name(LossKind k);
 
 struct LossParams {
   LossKind kind = LossKind::CeMemMean;
-  float correct_rate = 1.f;    // mse_count
-  float incorrect_rate = 0.f;  // mse_count
+  float correct_rate = 1.f;     // mse_count
+  float incorrect_rate = 0.f;   // mse_count
+  float label_smoothing = 0.f;  // ce_*: e in [0, 1)
 };
 
 struct LossResult {

@@ -519,6 +519,13 @@ TEST(Gradients, Losses) {
     p.kind = k;
     check_loss(p, T, B, K, out, y);
   }
+  for (LossKind k : {LossKind::CeCount, LossKind::CeMemMean, LossKind::CeMemMax}) {
+    SCOPED_TRACE(std::string(loss_name(k)) + " label_smoothing 0.2");
+    LossParams p;
+    p.kind = k;
+    p.label_smoothing = 0.2f;
+    check_loss(p, T, B, K, out, y);
+  }
   LossParams mse;
   mse.kind = LossKind::MseCount;
   mse.correct_rate = 0.8f;
@@ -538,6 +545,20 @@ TEST(Gradients, LossHandComputedValues) {
     p.kind = k;
     LossResult r = loss_forward_backward(p, zero.data(), T, B, K, y.data(), dout.data());
     EXPECT_NEAR(r.loss, std::log(4.0), 1e-6) << loss_name(k);
+  }
+  // Smoothing 0.2 with logits (0, ln 3, 0, 0) and y = 1: softmax = (1, 3, 1, 1) / 6,
+  // q = (0.05, 0.85, 0.05, 0.05): L = ln 6 - 0.85 ln 3, dz = (p - q) / B (ce_count: every t).
+  {
+    LossParams ls;
+    ls.kind = LossKind::CeCount;
+    ls.label_smoothing = 0.2f;
+    std::vector<float> z(zero.size(), 0.f), dz(zero.size());
+    const std::vector<int> y1 = {1, 1};
+    for (int b = 0; b < B; ++b) z[b * K + 1] = float(std::log(3.0));  // t = 0 only: the count sums over t
+    LossResult rs = loss_forward_backward(ls, z.data(), T, B, K, y1.data(), dz.data());
+    EXPECT_NEAR(rs.loss, std::log(6.0) - 0.85 * std::log(3.0), 1e-6);
+    const double want[4] = {1.0 / 6 - 0.05, 0.5 - 0.85, 1.0 / 6 - 0.05, 1.0 / 6 - 0.05};
+    for (int k = 0; k < K; ++k) EXPECT_NEAR(dz[(2 * B + 1) * K + k], want[k] / B, 1e-6) << k;
   }
   LossParams p;
   p.kind = LossKind::MseCount;
