@@ -67,7 +67,10 @@ LossResult loss_forward_backward(const LossParams& p, const float* out, int T, i
       const float zmax = z[arg];
       const double e = p.label_smoothing;
       double sum = 0, zbar = 0;
-      for (int k = 0; k < K; ++k) sum += std::exp(double(z[k] - zmax)), zbar += double(z[k] - zmax) / K;
+      for (int k = 0; k < K; ++k) {
+        sum += std::exp(double(z[k] - zmax));
+        zbar += double(z[k] - zmax) / K;
+      }
       // -sum_k q_k log softmax(z)_k = log sum - (1 - e) (z_y - zmax) - e mean_k (z_k - zmax)
       r.loss += std::log(sum) - (1 - e) * double(z[y] - zmax) - e * zbar;
       for (int k = 0; k < K; ++k)
