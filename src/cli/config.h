@@ -10,6 +10,8 @@
 //   init_gain (synaptic weights times this after the initialisation),
 //   precise_bn_batches (0: off; N: after each epoch the norm layers' running statistics
 //     become the plain mean over N training batches, nn/running_stats.h),
+//   ema_decay (0: off; d in (0, 0.99999]: the exponential moving average of the
+//     weights is what is evaluated and saved, learn/weight_average.h),
 //   neuron ("lif" | "if": the model of `type = "neuron"` layers),
 //   init ("kaiming_uniform" | "kaiming_normal" | "fluctuation": cli/deep_config.h), threads
 // [data]      dataset ("fashion-mnist"), dir, encoder ("direct" | "rate" | "latency"),
@@ -72,6 +74,7 @@ struct TrainConfig {
   bool sparse_backward = false;  // backward = "sparse" (nn/sparse_spiking_linear.h)
   float init_gain = 1.f;         // synaptic weights times this after init (nn/init.h)
   int precise_bn_batches = 0;    // > 0: norm statistics re-estimated after each epoch (cli/deep_training.h)
+  float ema_decay = 0.f;         // > 0: the weight average is evaluated and saved (learn/weight_average.h)
   // Deep and recurrent training (cli/deep_config.h):
   NeuronModelParams model;        // [neuron_params] keys of alif/ahp/cuba/plif/recurrent (nn/neuron_model.h)
   bool fluctuation_init = false;  // init = "fluctuation"; `init` then holds the base init of the other layers

@@ -8,7 +8,7 @@
 namespace spikeforge {
 
 void save_model_checkpoint(const std::string& path, const TrainConfig& cfg, Network& net, const Optimizer* opt,
-                           const nlohmann::json& meta) {
+                           const nlohmann::json& meta, const std::vector<float>* train_params) {
   Checkpoint ck;
   nlohmann::json m = meta;
   m["param_count"] = net.params().size();
@@ -18,6 +18,7 @@ void save_model_checkpoint(const std::string& path, const TrainConfig& cfg, Netw
   ck.put_floats("params", net.params());
   ck.put_floats("buffers", net.buffers());
   if (opt) ck.put_floats("optimizer", opt->state());
+  if (train_params) ck.put_floats("train_params", *train_params);
   write_checkpoint(path, ck);
 }
 

@@ -4,6 +4,10 @@
 //   "params"    float32 [param_count]   the network's flat parameters
 //   "buffers"   float32 [buffer_count]  non-trained state (BatchNorm statistics)
 //   "optimizer" float32 optimiser state (for --resume)
+//   "train_params" float32 [param_count], only with ema_decay > 0: the weights
+//               training continues from; "params" then hold their average
+//               (learn/weight_average.h), the model that was evaluated, and
+//               meta has "ema_steps"
 #pragma once
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -16,7 +20,7 @@
 namespace spikeforge {
 
 void save_model_checkpoint(const std::string& path, const TrainConfig& cfg, Network& net, const Optimizer* opt,
-                           const nlohmann::json& meta);
+                           const nlohmann::json& meta, const std::vector<float>* train_params = nullptr);
 
 struct LoadedModel {
   TrainConfig cfg;

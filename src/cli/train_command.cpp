@@ -22,6 +22,7 @@
 #include "learn/bptt.h"
 #include "learn/dale_projection.h"
 #include "learn/schedule.h"
+#include "learn/weight_average.h"
 #include "nn/dropout.h"
 #include "nn/init.h"
 #include "nn/network_builder.h"
@@ -39,19 +40,31 @@ TrainConfig load_config(const TrainOptions& o) {
 }
 
 // Restores parameters and optimiser state; returns the number of completed epochs.
-int resume_from(const std::string& path, Network& net, BpttLearner& learner, const TrainConfig& cfg) {
+// Training continues from "train_params" when the checkpoint has them (its
+// "params" are then the weight average that was evaluated), else from "params".
+int resume_from(const std::string& path, Network& net, BpttLearner& learner, WeightAverage& avg,
+                const TrainConfig& cfg) {
   Checkpoint ck = read_checkpoint(path);
-  load_weights(net, ck.floats("params", path), ck.floats("buffers", path), path);
+  const bool averaged = ck.sections.count("train_params") > 0;
+  load_weights(net, ck.floats(averaged ? "train_params" : "params", path), ck.floats("buffers", path), path);
   learner.optimizer().load_state(ck.floats("optimizer", path), path);
   int done = 0;
+  int64_t avg_steps = 0;
   try {
-    done = nlohmann::json::parse(ck.text("meta", path)).at("epoch").get<int>();
+    const nlohmann::json meta = nlohmann::json::parse(ck.text("meta", path));
+    done = meta.at("epoch").get<int>();
+    if (averaged) avg_steps = meta.at("ema_steps").get<int64_t>();
   } catch (const nlohmann::json::exception&) {
-    throw InputError(path + ": corrupt checkpoint: meta has no integer 'epoch'");
+    throw InputError(path + ": corrupt checkpoint: meta has no integer 'epoch'" +
+                     std::string(averaged ? " and 'ema_steps'" : ""));
   }
   if (done < 0 || done >= cfg.epochs)
     throw ConfigError(path + ": checkpoint has " + std::to_string(done) +
                       " completed epochs, expected fewer than epochs = " + std::to_string(cfg.epochs));
+  if (avg.active() && !averaged)
+    throw ConfigError(
+        path + ": checkpoint holds no weight average, expected one for ema_decay = " + std::to_string(cfg.ema_decay));
+  if (avg.active()) avg.load(ck.floats("params", path), avg_steps, net.params().size(), path);
   return done;
 }
 
@@ -94,8 +107,9 @@ int run_train(const TrainOptions& o) {
   const nlohmann::json fluct =  // cli/deep_training.h
       cfg.fluctuation_init && o.resume.empty() ? run_fluctuation_init(*net, cfg, train) : nlohmann::json();
   BpttLearner learner(*net, cfg.loss, cfg.optimizer, cfg.bptt);
-  DaleProjection dale(*net);  // Dale's law: signs restored after every optimiser step
-  int first_epoch = o.resume.empty() ? 0 : resume_from(o.resume, *net, learner, cfg);
+  DaleProjection dale(*net);                        // Dale's law: signs restored after every optimiser step
+  WeightAverage avg(cfg.ema_decay, net->params());  // evaluated and saved in place of the last weights
+  int first_epoch = o.resume.empty() ? 0 : resume_from(o.resume, *net, learner, avg, cfg);
   std::filesystem::create_directories(o.out);
 
   const int T = cfg.timesteps, B = cfg.batch_size, Tin = encoded_steps(cfg.encoder.kind, T);
@@ -127,12 +141,14 @@ int run_train(const TrainOptions& o) {
       const float lr = scheduled_lr(cfg.schedule, cfg.lr, k, total_steps, steps_per_epoch);
       LossResult r = learner.step(enc.data(), Tin, T, B, y.data(), lr);
       if (dale.active()) dale.project();
+      avg.update(net->params());
       loss_sum += r.loss;
       correct += r.correct;
       progress.update(int64_t(i + 1) * B);
     }
     progress.finish();
     double epoch_seconds = progress.seconds();
+    avg.swap(net->params());           // from here to the checkpoint the network holds the average
     if (cfg.precise_bn_batches > 0) {  // part of training: counted in its time
       const auto t0 = std::chrono::steady_clock::now();
       reestimate_norm_stats(*net, cfg, train, epoch);
@@ -151,8 +167,11 @@ int run_train(const TrainOptions& o) {
                          {"train_accuracy", double(correct) / double(steps_per_epoch * B)},
                          {"test_accuracy", ev.accuracy},
                          {"train_seconds", train_seconds}});
-    save_model_checkpoint(ckpt_path, cfg, *net, &learner.optimizer(),
-                          {{"epoch", epoch + 1}, {"test_accuracy", ev.accuracy}});
+    nlohmann::json meta = {{"epoch", epoch + 1}, {"test_accuracy", ev.accuracy}};
+    if (avg.active()) meta["ema_steps"] = avg.steps();
+    save_model_checkpoint(ckpt_path, cfg, *net, &learner.optimizer(), meta,
+                          avg.active() ? &avg.average() : nullptr);  // swapped: average() holds the trained weights
+    avg.swap(net->params());
   }
 
   const int epochs_run = cfg.epochs - first_epoch;

@@ -94,6 +94,10 @@ TEST(Config, OutOfRangeValueIsNamed) {
   EXPECT_HAS(config_error(j), "precise_bn_batches = -2");
 
   j = minimal();
+  j["ema_decay"] = 1.0;  // d = 1 would never move off the initial weights
+  EXPECT_HAS(config_error(j), "ema_decay = 1");
+
+  j = minimal();
   j["loss"] = {{"label_smoothing", 1.0}};  // e in [0, 0.999]: e = 1 would ignore the label
   EXPECT_HAS(config_error(j), "loss.label_smoothing = 1");
 

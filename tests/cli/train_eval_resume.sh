@@ -79,4 +79,34 @@ assert log[-1]["test_accuracy"] == tr["test_accuracy"], log
 assert abs(log[-1]["train_seconds"] - tr["train_seconds"]) < 1e-9 and log[0]["train_seconds"] < log[1]["train_seconds"], log
 PY
 
+# The weight average (ema_decay) with precise BN: resumed bitwise (training
+# carries on from train_params, the average from params), and eval of the
+# checkpoint reproduces the averaged model's accuracy.
+{ printf 'ema_decay = 0.9\nprecise_bn_batches = 2\n'; cat "$work/tiny.toml"; } >"$work/ema.toml"
+run_ema() { "$bin" train --config "$work/ema.toml" --threads 2 "$@" >/dev/null 2>"$work/err" || { cat "$work/err"; return 1; }; }
+check ema_train run_ema --out "$work/e"
+check ema_one_epoch run_ema --out "$work/f" --epochs 1
+check ema_resume run_ema --out "$work/f" --resume "$work/f/last.ckpt"
+check ema_resume_bitwise cmp -s "$work/e/last.ckpt" "$work/f/last.ckpt"
+check ema_params_are_not_the_last_weights /usr/bin/python3 - "$work/e/last.ckpt" <<'PY'
+import struct, sys
+b = open(sys.argv[1], "rb").read()  # io/checkpoint.h: magic, version, count, (name, payload)*, crc
+assert b[:8] == b"SPKFCKPT"
+(count,), at, sec = struct.unpack_from("<I", b, 12), 16, {}
+for _ in range(count):
+    (n,) = struct.unpack_from("<I", b, at); name = b[at + 4:at + 4 + n].decode(); at += 4 + n
+    (p,) = struct.unpack_from("<Q", b, at); sec[name] = b[at + 8:at + 8 + p]; at += 8 + p
+assert "train_params" in sec and len(sec["train_params"]) == len(sec["params"]), sorted(sec)
+avg, last = (struct.unpack(f"<{len(sec[k]) // 4}f", sec[k]) for k in ("params", "train_params"))
+moved = sum(abs(a - w) for a, w in zip(avg, last)) / len(avg)
+assert moved > 1e-5, f"the saved average equals the last weights (mean |a - w| = {moved})"
+PY
+"$bin" eval --checkpoint "$work/e/last.ckpt" --threads 2 --report "$work/eval_ema.json" >/dev/null 2>&1
+check ema_eval_matches_train /usr/bin/python3 - "$work/e/report.json" "$work/eval_ema.json" <<'PY'
+import json, sys
+tr, ev = (json.load(open(p)) for p in sys.argv[1:3])
+assert tr["config"]["ema_decay"] == 0.9, tr["config"]
+assert abs(tr["test_accuracy"] - ev["test_accuracy"]) < 1e-12, (tr["test_accuracy"], ev["test_accuracy"])
+PY
+
 [ "$fails" = 0 ] || { echo "$fails check(s) failed"; exit 1; }
