@@ -61,10 +61,12 @@ int resume_from(const std::string& path, Network& net, BpttLearner& learner, Wei
   if (done < 0 || done >= cfg.epochs)
     throw ConfigError(path + ": checkpoint has " + std::to_string(done) +
                       " completed epochs, expected fewer than epochs = " + std::to_string(cfg.epochs));
-  if (avg.active() && !averaged)
-    throw ConfigError(
-        path + ": checkpoint holds no weight average, expected one for ema_decay = " + std::to_string(cfg.ema_decay));
-  if (avg.active()) avg.load(ck.floats("params", path), avg_steps, net.params().size(), path);
+  if (avg.active()) {
+    if (!averaged)
+      throw ConfigError(
+          path + ": checkpoint holds no weight average, expected one for ema_decay = " + std::to_string(cfg.ema_decay));
+    avg.load(ck.floats("params", path), avg_steps, net.params().size(), path);
+  }
   return done;
 }
 

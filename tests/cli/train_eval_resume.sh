@@ -101,6 +101,14 @@ avg, last = (struct.unpack(f"<{len(sec[k]) // 4}f", sec[k]) for k in ("params", 
 moved = sum(abs(a - w) for a, w in zip(avg, last)) / len(avg)
 assert moved > 1e-5, f"the saved average equals the last weights (mean |a - w| = {moved})"
 PY
+# Resuming an ema_decay config from a checkpoint without an average: exit 2,
+# one line naming the file and the key, no output directory made.
+check plain_one_epoch run --out "$work/g" --epochs 1
+"$bin" train --config "$work/ema.toml" --threads 2 --out "$work/h" --resume "$work/g/last.ckpt" >/dev/null 2>"$work/err"
+code=$?
+check ema_resume_without_average_is_an_error bash -c '[ "$0" = 2 ] && [ "$(wc -l <"$1")" = 1 ] &&
+  grep -q "g/last.ckpt: checkpoint holds no weight average, expected one for ema_decay" "$1" && [ ! -e "$2" ]' \
+  "$code" "$work/err" "$work/h"
 "$bin" eval --checkpoint "$work/e/last.ckpt" --threads 2 --report "$work/eval_ema.json" >/dev/null 2>&1
 check ema_eval_matches_train /usr/bin/python3 - "$work/e/report.json" "$work/eval_ema.json" <<'PY'
 import json, sys
