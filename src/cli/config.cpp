@@ -247,6 +247,7 @@ TrainConfig parse_train_config(const json& j, const std::string& origin) {
   c.init_gain = r.number("init_gain", 1.0, 0.0, 1e3, true);
   c.precise_bn_batches = int(r.integer("precise_bn_batches", 0, 0, 1 << 20));
   c.ema_decay = r.number("ema_decay", 0.0, 0.0, 0.99999);
+  c.eval_every = int(r.integer("eval_every", 1, 1, 1 << 20));
   c.sparse_backward = r.choice("backward", "dense", [](const std::string& b) {
     if (b != "dense" && b != "sparse") throw ConfigError("backward: expected dense or sparse");
     return b;

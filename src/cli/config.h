@@ -12,6 +12,8 @@
 //     become the plain mean over N training batches, nn/running_stats.h),
 //   ema_decay (0: off; d in (0, 0.99999]: the exponential moving average of the
 //     weights is what is evaluated and saved, learn/weight_average.h),
+//   eval_every (N: precise BN and the test set after every N-th epoch and the
+//     last; neither changes training, so the final figure is the same for any N),
 //   neuron ("lif" | "if": the model of `type = "neuron"` layers),
 //   init ("kaiming_uniform" | "kaiming_normal" | "fluctuation": cli/deep_config.h), threads
 // [data]      dataset ("fashion-mnist"), dir, encoder ("direct" | "rate" | "latency"),
@@ -75,6 +77,7 @@ struct TrainConfig {
   float init_gain = 1.f;         // synaptic weights times this after init (nn/init.h)
   int precise_bn_batches = 0;    // > 0: norm statistics re-estimated after each epoch (cli/deep_training.h)
   float ema_decay = 0.f;         // > 0: the weight average is evaluated and saved (learn/weight_average.h)
+  int eval_every = 1;            // epochs between test evaluations (the last epoch always)
   // Deep and recurrent training (cli/deep_config.h):
   NeuronModelParams model;        // [neuron_params] keys of alif/ahp/cuba/plif/recurrent (nn/neuron_model.h)
   bool fluctuation_init = false;  // init = "fluctuation"; `init` then holds the base init of the other layers

@@ -1,6 +1,6 @@
 // A trained model as a checkpoint (io/checkpoint.h container):
 //   "config"    resolved TrainConfig, JSON text (rebuilds the network)
-//   "meta"      JSON: {"epoch": completed epochs, "param_count", "buffer_count", "test_accuracy"}
+//   "meta"      JSON: {"epoch": completed epochs, "param_count", "buffer_count", "test_accuracy" (if evaluated)}
 //   "params"    float32 [param_count]   the network's flat parameters
 //   "buffers"   float32 [buffer_count]  non-trained state (BatchNorm statistics)
 //   "optimizer" float32 optimiser state (for --resume)

@@ -32,6 +32,16 @@ void read_common(PlasticityConfig& pc, ConfigReader& r) {
   pc.shuffle = r.boolean("shuffle", true);
 }
 
+// readout, readout_epochs, readout_lr: how an unsupervised layer's spike
+// counts become a class (learn/label_readout.h), in the stdp and vdsp tables
+void read_readout(PlasticityConfig& pc, ConfigReader& r) {
+  pc.readout = r.string("readout", "vote");
+  if (pc.readout != "vote" && pc.readout != "linear")
+    r.fail("readout", "\"" + pc.readout + "\"", "one of vote, linear");
+  pc.readout_epochs = int(r.integer("readout_epochs", 30, 1, 100000));
+  pc.readout_lr = r.number("readout_lr", 1e-2, 0.0, 10.0, true);
+}
+
 StdpParams read_stdp_rule(ConfigReader& r, const StdpParams& def) {
   StdpParams s = def;
   s.pairing = r.choice("pairing", stdp_pairing_name(def.pairing), parse_stdp_pairing);
@@ -73,11 +83,7 @@ void read_stdp(TrainConfig& c, const json& t, const std::string& origin) {
   p.theta_lr_mv = r.number("theta_lr_mv", 0.05, 0.0, 1e3);
   p.w_ei = r.number("w_ei", 10.4, 0.0, 1e6);
   p.w_ie = r.number("w_ie", 17.0, 0.0, 1e6);
-  pc.readout = r.string("readout", "vote");
-  if (pc.readout != "vote" && pc.readout != "linear")
-    r.fail("readout", "\"" + pc.readout + "\"", "one of vote, linear");
-  pc.readout_epochs = int(r.integer("readout_epochs", 30, 1, 100000));
-  pc.readout_lr = r.number("readout_lr", 1e-2, 0.0, 10.0, true);
+  read_readout(pc, r);
   r.reject_unknown();
 }
 
@@ -101,6 +107,7 @@ void read_vdsp(TrainConfig& c, const json& t, const std::string& origin) {
   if (p.w_init_max < p.w_init_min) r.fail("w_init_max", json(p.w_init_max).dump(), "at least w_init_min");
   p.theta_plus = r.number("theta_plus", 0.0, 0.0, 1e6);
   p.tau_theta = r.number("tau_theta_ms", 1e7, 0.0, 1e12, true);
+  read_readout(pc, r);
   r.reject_unknown();
 }
 

@@ -17,7 +17,8 @@
 // [vdsp]   VDSP winner-take-all network (learn/vdsp_wta.h): neurons,
 //          input_tau_ms, input_bias, input_scale, output_tau_ms, threshold,
 //          refractory_steps, inhibition_steps, lr, w_init_min, w_init_max,
-//          theta_plus, tau_theta_ms (optional homeostasis; 0 = the reference)
+//          theta_plus, tau_theta_ms (optional homeostasis; 0 = the reference),
+//          readout, readout_epochs, readout_lr (as in [stdp])
 // [rstdp]  BioLCNet (learn/biolcnet.h): see that header's table for the keys
 // [desire] desire backpropagation (learn/desire_net.h): hidden, threshold,
 //          decay_bits, dropout_input, dropout_hidden, init ("kaiming_normal" |
@@ -43,7 +44,7 @@ struct TrainConfig;
 struct PlasticityConfig {
   SimEngine engine = SimEngine::Event;
   bool shuffle = true;
-  std::string readout = "vote";  // stdp: vote | linear
+  std::string readout = "vote";  // stdp, vdsp: vote | linear
   int readout_epochs = 30;
   float readout_lr = 1e-2f;
   DiehlCookParams diehl_cook;

@@ -150,26 +150,33 @@ int run_train(const TrainOptions& o) {
     }
     progress.finish();
     double epoch_seconds = progress.seconds();
-    avg.swap(net->params());           // from here to the checkpoint the network holds the average
-    if (cfg.precise_bn_batches > 0) {  // part of training: counted in its time
+    const bool evaluated = (epoch + 1) % cfg.eval_every == 0 || epoch + 1 == cfg.epochs;
+    avg.swap(net->params());                        // from here to the checkpoint the network holds the average
+    if (evaluated && cfg.precise_bn_batches > 0) {  // part of training: counted in its time
       const auto t0 = std::chrono::steady_clock::now();
       reestimate_norm_stats(*net, cfg, train, epoch);
       epoch_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     }
     train_seconds += epoch_seconds;
     const double epoch_sps = double(steps_per_epoch * B) / epoch_seconds;
-    reset_spike_counts(*net);
-    ev = evaluate_dataset(*net, cfg, test, 0xE7A1);
-    std::printf("epoch %d/%d  loss %.4f  train_acc %.4f  test_acc %.4f  firing%s  %.0f samples/s\n", epoch + 1,
-                cfg.epochs, loss_sum / double(steps_per_epoch), double(correct) / double(steps_per_epoch * B),
-                ev.accuracy, rates_str(ev.rates).c_str(), epoch_sps);
+    const double train_loss = loss_sum / double(steps_per_epoch);
+    const double train_acc = double(correct) / double(steps_per_epoch * B);
+    nlohmann::json entry = {{"epoch", epoch + 1},
+                            {"train_loss", train_loss},
+                            {"train_accuracy", train_acc},
+                            {"train_seconds", train_seconds}};
+    nlohmann::json meta = {{"epoch", epoch + 1}};
+    char test_acc[16] = "-";
+    if (evaluated) {
+      reset_spike_counts(*net);
+      ev = evaluate_dataset(*net, cfg, test, 0xE7A1);
+      entry["test_accuracy"] = meta["test_accuracy"] = ev.accuracy;
+      std::snprintf(test_acc, sizeof test_acc, "%.4f", ev.accuracy);
+    }
+    std::printf("epoch %d/%d  loss %.4f  train_acc %.4f  test_acc %s  firing%s  %.0f samples/s\n", epoch + 1,
+                cfg.epochs, train_loss, train_acc, test_acc, evaluated ? rates_str(ev.rates).c_str() : " -", epoch_sps);
     std::fflush(stdout);
-    epoch_log.push_back({{"epoch", epoch + 1},
-                         {"train_loss", loss_sum / double(steps_per_epoch)},
-                         {"train_accuracy", double(correct) / double(steps_per_epoch * B)},
-                         {"test_accuracy", ev.accuracy},
-                         {"train_seconds", train_seconds}});
-    nlohmann::json meta = {{"epoch", epoch + 1}, {"test_accuracy", ev.accuracy}};
+    epoch_log.push_back(entry);
     if (avg.active()) meta["ema_steps"] = avg.steps();
     save_model_checkpoint(ckpt_path, cfg, *net, &learner.optimizer(), meta,
                           avg.active() ? &avg.average() : nullptr);  // swapped: average() holds the trained weights

@@ -98,6 +98,10 @@ TEST(Config, OutOfRangeValueIsNamed) {
   EXPECT_HAS(config_error(j), "ema_decay = 1");
 
   j = minimal();
+  j["eval_every"] = 0;
+  EXPECT_HAS(config_error(j), "eval_every = 0");
+
+  j = minimal();
   j["loss"] = {{"label_smoothing", 1.0}};  // e in [0, 0.999]: e = 1 would ignore the label
   EXPECT_HAS(config_error(j), "loss.label_smoothing = 1");
 
@@ -133,6 +137,19 @@ TEST(Config, UnknownChoiceNamesTheKey) {
   j = minimal();
   j["layers"][0]["type"] = "lstm";
   EXPECT_HAS(config_error(j), "layers[0].type = \"lstm\"");
+}
+
+// The unsupervised learners' read-out is chosen in their own table; a wrong
+// choice names the table's key.
+TEST(Config, ReadoutInStdpAndVdspTables) {
+  for (const char* learner : {"stdp", "vdsp"}) {
+    json j = {{"learner", learner}, {learner, {{"readout", "linear"}, {"readout_epochs", 5}}}};
+    const TrainConfig c = parse_train_config(j, "test.toml");
+    EXPECT_EQ(c.plasticity.readout, "linear") << learner;
+    EXPECT_EQ(c.plasticity.readout_epochs, 5) << learner;
+    j[learner]["readout"] = "knn";
+    EXPECT_HAS(config_error(j), std::string(learner) + ".readout = \"knn\"");
+  }
 }
 
 TEST(Config, WrongTypeIsNamed) {

@@ -101,6 +101,23 @@ avg, last = (struct.unpack(f"<{len(sec[k]) // 4}f", sec[k]) for k in ("params", 
 moved = sum(abs(a - w) for a, w in zip(avg, last)) / len(avg)
 assert moved > 1e-5, f"the saved average equals the last weights (mean |a - w| = {moved})"
 PY
+# eval_every = 2 over 3 epochs: precise BN and the test set after epochs 2
+# and 3 only, and training is untouched by them (the same losses, the same
+# final accuracy as evaluating after every epoch); epoch 1 logs no test figure.
+check ema_three_epochs run_ema --out "$work/i" --epochs 3
+{ printf 'eval_every = 2\n'; cat "$work/ema.toml"; } >"$work/every2.toml"
+check eval_every_train bash -c '"$0" train --config "$1" --threads 2 --out "$2" --epochs 3 >/dev/null 2>&1' \
+  "$bin" "$work/every2.toml" "$work/j"
+check eval_every_changes_no_training /usr/bin/python3 - "$work/i/report.json" "$work/j/report.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+assert b["config"]["eval_every"] == 2, b["config"]
+assert [e["train_loss"] for e in a["epoch_log"]] == [e["train_loss"] for e in b["epoch_log"]], (a, b)
+assert a["test_accuracy"] == b["test_accuracy"], (a["test_accuracy"], b["test_accuracy"])
+assert [("test_accuracy" in e) for e in b["epoch_log"]] == [False, True, True], b["epoch_log"]
+assert all("test_accuracy" in e for e in a["epoch_log"]), a["epoch_log"]
+PY
+
 # Resuming an ema_decay config from a checkpoint without an average: exit 2,
 # one line naming the file and the key, no output directory made.
 check plain_one_epoch run --out "$work/g" --epochs 1
