@@ -8,7 +8,7 @@
 //   plasticity learners "stdp" | "vdsp" | "rstdp" | "desire" read cli/plasticity_config.h instead),
 //   backward ("dense" | "sparse": linear -> lif pairs train with the sparse backward),
 //   init_gain (synaptic weights times this after the initialisation),
-//   precise_bn_batches (0: off; N: after each epoch the norm layers' running statistics
+//   precise_bn_batches (0: off; N: before each evaluation the norm layers' running statistics
 //     become the plain mean over N training batches, nn/running_stats.h),
 //   ema_decay (0: off; d in (0, 0.99999]: the exponential moving average of the
 //     weights is what is evaluated and saved, learn/weight_average.h),
@@ -75,7 +75,7 @@ struct TrainConfig {
 
   bool sparse_backward = false;  // backward = "sparse" (nn/sparse_spiking_linear.h)
   float init_gain = 1.f;         // synaptic weights times this after init (nn/init.h)
-  int precise_bn_batches = 0;    // > 0: norm statistics re-estimated after each epoch (cli/deep_training.h)
+  int precise_bn_batches = 0;    // > 0: norm statistics re-estimated before each evaluation (cli/deep_training.h)
   float ema_decay = 0.f;         // > 0: the weight average is evaluated and saved (learn/weight_average.h)
   int eval_every = 1;            // epochs between test evaluations (the last epoch always)
   // Deep and recurrent training (cli/deep_config.h):
