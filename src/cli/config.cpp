@@ -88,6 +88,7 @@ void read_data(TrainConfig& c, const json& j, const std::string& origin) {
   c.encoder.latency_tau = r.number("latency_tau", 20.0, 0.0, 1e6, true);
   c.train_limit = r.integer("train_limit", 0, 0, int64_t(1) << 40);
   c.test_limit = r.integer("test_limit", 0, 0, int64_t(1) << 40);
+  c.holdout = r.integer("holdout", 0, 0, int64_t(1) << 40);
   read_augment(r, c.augment);
   r.reject_unknown();
 }

@@ -17,7 +17,9 @@
 //   neuron ("lif" | "if": the model of `type = "neuron"` layers),
 //   init ("kaiming_uniform" | "kaiming_normal" | "fluctuation": cli/deep_config.h), threads
 // [data]      dataset ("fashion-mnist"), dir, encoder ("direct" | "rate" | "latency"),
-//             rate_gain, latency_threshold, train_limit, test_limit,
+//             rate_gain, latency_threshold, train_limit, test_limit, holdout
+//             (N > 0: N training images are scored instead of the test split,
+//             data/dataset.h take_eval_split),
 //             augment_shift, augment_flip (training images only: data/augment.h)
 // [neuron_params] beta, threshold, reset ("soft" | "hard"), detach_reset,
 //             surrogate ("fast_sigmoid" | "arctan" | "triangle"), surrogate_width
@@ -64,7 +66,7 @@ struct TrainConfig {
   std::string dataset = "fashion-mnist", data_dir;
   EncoderParams encoder;
   AugmentParams augment;
-  int64_t train_limit = 0, test_limit = 0;
+  int64_t train_limit = 0, test_limit = 0, holdout = 0;
   SpikingParams spiking;
   OptimizerParams optimizer;
   ScheduleParams schedule;

@@ -22,7 +22,9 @@ int run_eval(const EvalOptions& o) {
   // then build and load: every input is checked before anything is written.
   LoadedModel m = load_model(o.checkpoint, {1, 28, 28}, {o.input_mean, o.input_std, o.data_dir});
   if (!o.data_dir.empty()) m.cfg.data_dir = o.data_dir;
-  ImageDataset test = load_image_dataset(m.cfg.dataset, m.cfg.data_dir, "test", m.cfg.test_limit);
+  ImageDataset train;  // needed only when the run was scored on held-out training images
+  if (m.cfg.holdout) train = load_image_dataset(m.cfg.dataset, m.cfg.data_dir, "train", m.cfg.train_limit);
+  ImageDataset test = take_eval_split(train, m.cfg.dataset, m.cfg.data_dir, m.cfg.test_limit, m.cfg.holdout);
   if (m.net->output_shape().size() != test.num_classes)
     throw ShapeError(o.checkpoint + ": the model has " + std::to_string(m.net->output_shape().size()) +
                      " outputs, expected " + std::to_string(test.num_classes) + " (one per class)");
@@ -43,6 +45,7 @@ int run_eval(const EvalOptions& o) {
         {"engine", engine_name(engine)},
         {"spikes_per_sample", ev.spikes_per_sample},
         {"synops_per_sample", ev.synops_per_sample},
+        {"test_samples", ev.samples},
         {"eval_seconds", ev.seconds},
         {"samples_per_second", ev.seconds > 0 ? double(ev.samples) / ev.seconds : 0.0},
         {"firing_rate", rates_to_json(ev.rates)},

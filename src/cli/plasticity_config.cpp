@@ -22,6 +22,7 @@ void read_plasticity_data(TrainConfig& c, const json& j, const std::string& orig
   c.data_dir = r.string("dir", default_dataset_dir(c.dataset));
   c.train_limit = r.integer("train_limit", 0, 0, int64_t(1) << 40);
   c.test_limit = r.integer("test_limit", 0, 0, int64_t(1) << 40);
+  c.holdout = r.integer("holdout", 0, 0, int64_t(1) << 40);
   read_augment(r, c.augment);
   r.reject_unknown();
 }
@@ -36,8 +37,8 @@ void read_common(PlasticityConfig& pc, ConfigReader& r) {
 // counts become a class (learn/label_readout.h), in the stdp and vdsp tables
 void read_readout(PlasticityConfig& pc, ConfigReader& r) {
   pc.readout = r.string("readout", "vote");
-  if (pc.readout != "vote" && pc.readout != "linear")
-    r.fail("readout", "\"" + pc.readout + "\"", "one of vote, linear");
+  if (pc.readout != "vote" && pc.readout != "proportion" && pc.readout != "linear")
+    r.fail("readout", "\"" + pc.readout + "\"", "one of vote, proportion, linear");
   pc.readout_epochs = int(r.integer("readout_epochs", 30, 1, 100000));
   pc.readout_lr = r.number("readout_lr", 1e-2, 0.0, 10.0, true);
 }

@@ -5,7 +5,8 @@
 //
 // Top level: learner, seed, epochs, threads, timesteps (steps a sample is
 //   shown; default per learner: stdp 700, vdsp 350, rstdp 256, desire 20).
-// [data]   dataset ("mnist" | "fashion-mnist"), dir, train_limit, test_limit
+// [data]   dataset ("mnist" | "fashion-mnist"), dir, train_limit, test_limit,
+//          holdout (as in the BPTT config)
 // [stdp]   Diehl & Cook network (learn/diehl_cook.h, learn/stdp.h):
 //          neurons, dt_ms, rest_steps, input_rate_hz, rate_step_hz, min_spikes,
 //          max_retries, w_init_min, w_init_max, pairing ("nearest" | "all"),
@@ -13,7 +14,7 @@
 //          tau_pre_ms, tau_post_ms, tau_post_slow_ms, w_max, norm_sum,
 //          homeostasis ("diehl_cook" | "target_rate"), theta_plus_mv,
 //          tau_theta_ms, theta_init_mv, target_rate_hz, theta_lr_mv, w_ei, w_ie,
-//          readout ("vote" | "linear"), readout_epochs, readout_lr
+//          readout ("vote" | "proportion" | "linear"), readout_epochs, readout_lr
 // [vdsp]   VDSP winner-take-all network (learn/vdsp_wta.h): neurons,
 //          input_tau_ms, input_bias, input_scale, output_tau_ms, threshold,
 //          refractory_steps, inhibition_steps, lr, w_init_min, w_init_max,
@@ -44,7 +45,7 @@ struct TrainConfig;
 struct PlasticityConfig {
   SimEngine engine = SimEngine::Event;
   bool shuffle = true;
-  std::string readout = "vote";  // stdp, vdsp: vote | linear
+  std::string readout = "vote";  // stdp, vdsp: vote | proportion | linear
   int readout_epochs = 30;
   float readout_lr = 1e-2f;
   DiehlCookParams diehl_cook;

@@ -36,7 +36,8 @@ int64_t total_size(const std::vector<std::pair<std::string, std::vector<float>*>
   return n;
 }
 
-// Counts [S, N] of unsupervised neurons -> vote (and linear) accuracy.
+// Counts [S, N] of unsupervised neurons -> vote accuracy, and the configured
+// read-out's (proportion or linear) when it is not the vote.
 void vote_readouts(const std::vector<float>& r_train, const ImageDataset& train, const std::vector<float>& r_test,
                    const ImageDataset& test, int N, bool average, const PlasticityConfig& pc, uint64_t seed,
                    std::vector<int>& labels, PlasticEval& ev) {
@@ -50,6 +51,15 @@ void vote_readouts(const std::vector<float>& r_train, const ImageDataset& train,
   ev.extra["vote_accuracy"] = vote_acc;
   ev.extra["labelled_neurons"] = labelled;
   ev.accuracy = vote_acc;
+  if (pc.readout == "proportion") {
+    const std::vector<float> p =
+        class_proportions(r_train.data(), train.labels.data(), train.count, N, train.num_classes);
+    int64_t ok = 0;
+    for (int64_t s = 0; s < test.count; ++s)
+      ok += proportion_class(r_test.data() + s * N, p, test.num_classes) == test.labels[s];
+    ev.extra["proportion_accuracy"] = test.count ? double(ok) / double(test.count) : 0.0;
+    ev.accuracy = ev.extra["proportion_accuracy"].get<double>();
+  }
   if (pc.readout == "linear") {
     LinearReadout lr = train_linear_readout(r_train.data(), train.labels.data(), train.count, N, train.num_classes,
                                             pc.readout_epochs, pc.readout_lr, seed);

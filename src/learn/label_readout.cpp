@@ -10,24 +10,54 @@
 
 namespace spikeforge {
 
-std::vector<int> assign_labels(const float* r, const int* y, int64_t S, int N, int classes) {
-  std::vector<double> sum(size_t(classes) * N, 0.0);  // [C, N]
+namespace {
+
+// m [C, N]: mean count of each neuron over the samples of each class (0 for an absent class)
+std::vector<double> class_means(const float* r, const int* y, int64_t S, int N, int classes) {
+  std::vector<double> m(size_t(classes) * N, 0.0);
   std::vector<int64_t> n(classes, 0);
   for (int64_t s = 0; s < S; ++s) {
     ++n[y[s]];
-    double* row = sum.data() + size_t(y[s]) * N;
+    double* row = m.data() + size_t(y[s]) * N;
     for (int j = 0; j < N; ++j) row[j] += r[s * N + j];
   }
+  for (int c = 0; c < classes; ++c)
+    for (int j = 0; j < N; ++j) m[size_t(c) * N + j] /= double(std::max<int64_t>(n[c], 1));
+  return m;
+}
+
+}  // namespace
+
+std::vector<int> assign_labels(const float* r, const int* y, int64_t S, int N, int classes) {
+  const std::vector<double> m = class_means(r, y, S, N, classes);
   std::vector<int> label(N, -1);
   for (int j = 0; j < N; ++j) {
     double best = 0;
-    for (int c = 0; c < classes; ++c) {
-      if (!n[c]) continue;
-      const double m = sum[size_t(c) * N + j] / double(n[c]);
-      if (m > best) best = m, label[j] = c;
-    }
+    for (int c = 0; c < classes; ++c)
+      if (m[size_t(c) * N + j] > best) best = m[size_t(c) * N + j], label[j] = c;
   }
   return label;
+}
+
+std::vector<float> class_proportions(const float* r, const int* y, int64_t S, int N, int classes) {
+  const std::vector<double> m = class_means(r, y, S, N, classes);
+  std::vector<float> p(size_t(N) * classes, 0.f);
+  for (int j = 0; j < N; ++j) {
+    double total = 0;
+    for (int c = 0; c < classes; ++c) total += m[size_t(c) * N + j];
+    if (total > 0)
+      for (int c = 0; c < classes; ++c) p[size_t(j) * classes + c] = float(m[size_t(c) * N + j] / total);
+  }
+  return p;
+}
+
+int proportion_class(const float* counts, const std::vector<float>& p, int classes) {
+  std::vector<double> score(classes, 0.0);
+  const size_t N = p.size() / size_t(classes);
+  for (size_t j = 0; j < N; ++j)
+    if (counts[j] != 0.f)
+      for (int c = 0; c < classes; ++c) score[c] += double(counts[j]) * p[j * classes + c];
+  return int(std::max_element(score.begin(), score.end()) - score.begin());
 }
 
 int vote_class(const float* counts, const std::vector<int>& labels, int classes, bool average) {

@@ -8,6 +8,12 @@
 //       c* = argmax_c score_c,  score_c = sum_{j : label_j = c} r_j
 //       (average = true: divided by the number of neurons labelled c).
 //     Ties go to the lower class index.
+//   proportion: each neuron keeps its whole class profile instead of one label,
+//       p_jc = m_jc / sum_c' m_jc',  m_jc = mean_{s : y_s = c} r_sj,
+//     and a sample scores score_c = sum_j r_j p_jc (argmax, ties to the lower
+//     class): a neuron that answers to two classes votes for both, in
+//     proportion. (BindsNET's "proportion weighting", Hazan et al. 2018,
+//     counts only the labelled class's share, sum_{j : label_j = c} r_j p_jc.)
 //   linear: softmax regression on standardised counts,
 //       f_sj = (r_sj - mean_j) / (std_j + 1e-6),   p_s = softmax(f_s W + b),
 //     trained by Adam (learn/optimizer.h) on the cross-entropy, minibatches
@@ -22,6 +28,10 @@ namespace spikeforge {
 std::vector<int> assign_labels(const float* r, const int* y, int64_t S, int N, int classes);
 // counts [N] of one sample -> class
 int vote_class(const float* counts, const std::vector<int>& labels, int classes, bool average);
+// r [S, N], y [S] -> p [N, C]: each neuron's class means normalised to sum 1 (0 if it never fired)
+std::vector<float> class_proportions(const float* r, const int* y, int64_t S, int N, int classes);
+// counts [N] of one sample, p [N, C] -> class
+int proportion_class(const float* counts, const std::vector<float>& p, int classes);
 
 struct LinearReadout {
   int N = 0, C = 0;

@@ -17,8 +17,8 @@
 // Each sample starts from rest (u = v = 0, r = 0): the reference's 200 ms of
 // leak-only rest leaves u and v at 0.13 % and 3.6 % of their values.
 // Neurons are labelled by the class they spike most for (training set, no
-// learning) and a sample is the class of the labelled neurons' summed spikes
-// (learn/label_readout.h).
+// learning) and a sample is the class of the labelled neurons' summed spikes,
+// or is read out by class proportions or a linear map (learn/label_readout.h).
 //
 // | parameter        | default | unit | meaning                               |
 // | neurons          | 100     | -    | output neurons                        |

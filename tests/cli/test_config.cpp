@@ -147,6 +147,8 @@ TEST(Config, ReadoutInStdpAndVdspTables) {
     const TrainConfig c = parse_train_config(j, "test.toml");
     EXPECT_EQ(c.plasticity.readout, "linear") << learner;
     EXPECT_EQ(c.plasticity.readout_epochs, 5) << learner;
+    j[learner]["readout"] = "proportion";
+    EXPECT_EQ(parse_train_config(j, "test.toml").plasticity.readout, "proportion") << learner;
     j[learner]["readout"] = "knn";
     EXPECT_HAS(config_error(j), std::string(learner) + ".readout = \"knn\"");
   }

@@ -7,14 +7,7 @@
 # Usage: train_eval_resume.sh SPIKEFORGE_BINARY SOURCE_DIR
 set -u
 bin=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fails=0
-check() {  # check NAME COMMAND...
-  local name=$1
-  shift
-  if "$@"; then echo "ok   $name"; else echo "FAIL $name"; fails=$((fails + 1)); fi
-}
+source "$(dirname "$0")/lib/check.bash"  # $work, $fails, check NAME COMMAND...
 
 cat >"$work/tiny.toml" <<TOML
 seed = 3
@@ -132,6 +125,21 @@ import json, sys
 tr, ev = (json.load(open(p)) for p in sys.argv[1:3])
 assert tr["config"]["ema_decay"] == 0.9, tr["config"]
 assert abs(tr["test_accuracy"] - ev["test_accuracy"]) < 1e-12, (tr["test_accuracy"], ev["test_accuracy"])
+PY
+
+# data.holdout = 60: 60 of the 256 training images are scored instead of the
+# test split, and eval of the checkpoint scores the same 60.
+sed 's/^\[data\]$/[data]\nholdout = 60/' "$work/tiny.toml" >"$work/holdout.toml"
+check holdout_train bash -c '"$0" train --config "$1" --threads 2 --out "$2" --epochs 1 >/dev/null 2>&1' \
+  "$bin" "$work/holdout.toml" "$work/k"
+"$bin" eval --checkpoint "$work/k/last.ckpt" --threads 2 --report "$work/eval_holdout.json" >/dev/null 2>&1
+check holdout_eval_scores_the_same_images /usr/bin/python3 - "$work/k/report.json" "$work/eval_holdout.json" <<'PY'
+import json, sys
+tr, ev = (json.load(open(p)) for p in sys.argv[1:3])
+assert tr["config"]["data"]["holdout"] == 60, tr["config"]["data"]
+assert ev["test_samples"] == 60, ev["test_samples"]
+assert abs(tr["test_accuracy"] - ev["test_accuracy"]) < 1e-12, (tr["test_accuracy"], ev["test_accuracy"])
+assert abs(tr["test_accuracy"] * 60 - round(tr["test_accuracy"] * 60)) < 1e-9, tr["test_accuracy"]
 PY
 
 [ "$fails" = 0 ] || { echo "$fails check(s) failed"; exit 1; }

@@ -9,13 +9,16 @@
 
 using namespace spikeforge;
 
+namespace {
+// 4 samples x 3 neurons (spike counts r [S, N]); classes y = 0, 1, 0, 1
+const float r[] = {5, 0, 1,  //
+                   0, 4, 1,  //
+                   3, 1, 0,  //
+                   1, 6, 0};
+const int y[] = {0, 1, 0, 1};
+}  // namespace
+
 TEST(LabelReadout, NeuronsTakeTheirStrongestClassAndVote) {
-  // 4 samples x 3 neurons; classes 0, 1, 0, 1
-  const float r[] = {5, 0, 1,  //
-                     0, 4, 1,  //
-                     3, 1, 0,  //
-                     1, 6, 0};
-  const int y[] = {0, 1, 0, 1};
   const std::vector<int> labels = assign_labels(r, y, 4, 3, 2);
   // neuron 0: means 4 vs 0.5 -> 0; neuron 1: 0.5 vs 5 -> 1; neuron 2: 0.5 vs 0.5 -> 0 (first max)
   EXPECT_EQ(labels, (std::vector<int>{0, 1, 0}));
@@ -25,6 +28,23 @@ TEST(LabelReadout, NeuronsTakeTheirStrongestClassAndVote) {
   const float c[] = {2, 2, 1};
   EXPECT_EQ(vote_class(c, labels, 2, false), 0);
   EXPECT_EQ(vote_class(c, labels, 2, true), 1);
+}
+
+TEST(LabelReadout, ProportionWeightingVotesWithEachNeuronsClassProfile) {
+  // class means of neuron 0: 4, 0.5; neuron 1: 0.5, 5; neuron 2: 0.5, 0.5
+  const std::vector<float> p = class_proportions(r, y, 4, 3, 2);
+  const std::vector<float> want = {4.f / 4.5f, 0.5f / 4.5f, 0.5f / 5.5f, 5.f / 5.5f, 0.5f, 0.5f};
+  ASSERT_EQ(p.size(), want.size());
+  for (size_t i = 0; i < p.size(); ++i) EXPECT_NEAR(p[i], want[i], 1e-6f) << i;
+  // counts {1, 1, 4}: the vote gives class 0 (1 + 4 vs 1); proportions give
+  // 1*0.889 + 1*0.091 + 4*0.5 = 2.980 vs 1*0.111 + 1*0.909 + 4*0.5 = 3.020 -> 1
+  const std::vector<int> labels = assign_labels(r, y, 4, 3, 2);
+  const float c[] = {1, 1, 4};
+  EXPECT_EQ(vote_class(c, labels, 2, false), 0);
+  EXPECT_EQ(proportion_class(c, p, 2), 1);
+  // a neuron that never fired has no profile and adds nothing
+  const float never[] = {0, 0, 0, 0};
+  EXPECT_EQ(class_proportions(never, y, 4, 1, 2), (std::vector<float>{0.f, 0.f}));
 }
 
 TEST(LabelReadout, LinearReadoutSeparatesSeparableCounts) {
