@@ -24,7 +24,8 @@ int run_eval(const EvalOptions& o) {
   if (!o.data_dir.empty()) m.cfg.data_dir = o.data_dir;
   ImageDataset train;  // needed only when the run was scored on held-out training images
   if (m.cfg.holdout) train = load_image_dataset(m.cfg.dataset, m.cfg.data_dir, "train", m.cfg.train_limit);
-  ImageDataset test = take_eval_split(train, m.cfg.dataset, m.cfg.data_dir, m.cfg.test_limit, m.cfg.holdout);
+  ImageDataset test =
+      take_eval_split(train, m.cfg.dataset, m.cfg.data_dir, m.cfg.test_limit, m.cfg.holdout, o.checkpoint);
   if (m.net->output_shape().size() != test.num_classes)
     throw ShapeError(o.checkpoint + ": the model has " + std::to_string(m.net->output_shape().size()) +
                      " outputs, expected " + std::to_string(test.num_classes) + " (one per class)");

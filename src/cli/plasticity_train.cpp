@@ -41,7 +41,7 @@ int run_plasticity_train(const TrainOptions& o, const TrainConfig& cfg) {
   // Validate everything first: data, resume checkpoint, output directory.
   set_num_threads(cfg.threads);
   ImageDataset train = load_image_dataset(cfg.dataset, cfg.data_dir, "train", cfg.train_limit);
-  ImageDataset test = take_eval_split(train, cfg.dataset, cfg.data_dir, cfg.test_limit, cfg.holdout);
+  ImageDataset test = take_eval_split(train, cfg.dataset, cfg.data_dir, cfg.test_limit, cfg.holdout, o.config);
   std::unique_ptr<PlasticModel> model = make_plastic_model(cfg, train);
   Rng init_rng = Rng(cfg.seed).derive(7);
   model->init(init_rng);

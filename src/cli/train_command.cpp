@@ -93,7 +93,7 @@ int run_train(const TrainOptions& o) {
   if (is_plasticity_learner(cfg.learner)) return run_plasticity_train(o, cfg);  // local rules: own loop
   set_num_threads(cfg.threads);
   ImageDataset train = load_image_dataset(cfg.dataset, cfg.data_dir, "train", cfg.train_limit);
-  ImageDataset test = take_eval_split(train, cfg.dataset, cfg.data_dir, cfg.test_limit, cfg.holdout);
+  ImageDataset test = take_eval_split(train, cfg.dataset, cfg.data_dir, cfg.test_limit, cfg.holdout, o.config);
   if (train.count < cfg.batch_size)
     throw ConfigError(o.config + ": batch_size = " + std::to_string(cfg.batch_size) + ", expected at most the " +
                       std::to_string(train.count) + " training images");

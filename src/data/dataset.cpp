@@ -34,10 +34,10 @@ ImageDataset load_image_dataset(const std::string& dataset, const std::string& d
 }
 
 ImageDataset take_eval_split(ImageDataset& train, const std::string& dataset, const std::string& dir,
-                             int64_t test_limit, int64_t holdout) {
+                             int64_t test_limit, int64_t holdout, const std::string& origin) {
   if (holdout == 0) return load_image_dataset(dataset, dir, "test", test_limit);
   if (holdout < 0 || holdout >= train.count)
-    throw ConfigError("data.holdout = " + std::to_string(holdout) + ", expected fewer than the " +
+    throw ConfigError(origin + ": data.holdout = " + std::to_string(holdout) + ", expected fewer than the " +
                       std::to_string(train.count) + " training images");
   // the last `holdout` positions of a fixed Fisher-Yates shuffle are held out
   std::vector<int64_t> perm(size_t(train.count));

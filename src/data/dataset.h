@@ -22,8 +22,8 @@ ImageDataset load_image_dataset(const std::string& dataset, const std::string& d
 // compared without looking at the test split. The n images are drawn by a
 // fixed shuffle that does not depend on the run's seed (every seed is scored
 // on the same images); both parts keep the original order. ConfigError naming
-// data.holdout unless 0 < n < train.count.
+// `origin` (the config file) and data.holdout unless 0 < n < train.count.
 ImageDataset take_eval_split(ImageDataset& train, const std::string& dataset, const std::string& dir,
-                             int64_t test_limit, int64_t holdout);
+                             int64_t test_limit, int64_t holdout, const std::string& origin);
 
 }  // namespace spikeforge

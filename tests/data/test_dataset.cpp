@@ -40,7 +40,7 @@ std::vector<int64_t> indices(const ImageDataset& d) {
 
 TEST(TakeEvalSplit, HoldoutMovesTrainingImagesOutInTheirOrder) {
   ImageDataset train = indexed(1000);
-  const ImageDataset eval = take_eval_split(train, "mnist", "/nonexistent", 0, 100);
+  const ImageDataset eval = take_eval_split(train, "mnist", "/nonexistent", 0, 100, "t.toml");
   ASSERT_EQ(eval.count, 100);
   ASSERT_EQ(train.count, 900);
   const std::vector<int64_t> e = indices(eval), t = indices(train);
@@ -56,7 +56,7 @@ TEST(TakeEvalSplit, HoldoutMovesTrainingImagesOutInTheirOrder) {
   EXPECT_GT(e.back(), 900);
   // the same images every time (no seed involved); test_limit keeps the first ones
   ImageDataset again = indexed(1000);
-  const ImageDataset first = take_eval_split(again, "mnist", "/nonexistent", 10, 100);
+  const ImageDataset first = take_eval_split(again, "mnist", "/nonexistent", 10, 100, "t.toml");
   ASSERT_EQ(first.count, 10);
   EXPECT_EQ(std::vector<int64_t>(e.begin(), e.begin() + 10), indices(first));
 }
@@ -64,7 +64,7 @@ TEST(TakeEvalSplit, HoldoutMovesTrainingImagesOutInTheirOrder) {
 TEST(TakeEvalSplit, NoHoldoutIsTheTestSplit) {
   ImageDataset train = indexed(10);
   const std::string dir = default_dataset_dir("fashion-mnist");
-  const ImageDataset eval = take_eval_split(train, "fashion-mnist", dir, 7, 0);
+  const ImageDataset eval = take_eval_split(train, "fashion-mnist", dir, 7, 0, "t.toml");
   const ImageDataset test = load_image_dataset("fashion-mnist", dir, "test", 7);
   EXPECT_EQ(eval.count, 7);
   EXPECT_EQ(eval.images, test.images);
@@ -75,10 +75,10 @@ TEST(TakeEvalSplit, NoHoldoutIsTheTestSplit) {
 TEST(TakeEvalSplit, HoldoutOfAllTrainingImagesNamesTheKey) {
   ImageDataset train = indexed(10);
   try {
-    take_eval_split(train, "mnist", "/nonexistent", 0, 10);
+    take_eval_split(train, "mnist", "/nonexistent", 0, 10, "t.toml");
     FAIL() << "no error";
   } catch (const ConfigError& e) {
-    EXPECT_NE(std::string(e.what()).find("data.holdout = 10, expected fewer than the 10 training images"),
+    EXPECT_NE(std::string(e.what()).find("t.toml: data.holdout = 10, expected fewer than the 10 training images"),
               std::string::npos)
         << e.what();
   }
