@@ -5,6 +5,8 @@
 #pragma once
 #include <cstdint>
 #include <random>
+#include <utility>
+#include <vector>
 
 namespace spikeforge {
 
@@ -21,6 +23,10 @@ class Rng {
   float normal();
   // Uniform integer in [0, n).
   uint64_t below(uint64_t n) { return std::uniform_int_distribution<uint64_t>(0, n - 1)(gen_); }
+  // Fisher-Yates in place: for i = n-1 .. 1, swap a[i] with a[below(i + 1)].
+  void shuffle(std::vector<int64_t>& a) {
+    for (int64_t i = int64_t(a.size()) - 1; i > 0; --i) std::swap(a[size_t(i)], a[below(uint64_t(i) + 1)]);
+  }
   std::mt19937_64& engine() { return gen_; }
 
  private:

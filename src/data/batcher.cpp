@@ -17,7 +17,7 @@ void Batcher::start_epoch(int epoch) {
   std::iota(order_.begin(), order_.end(), 0);
   if (!shuffle_) return;
   Rng rng = Rng(seed_).derive(0x5348554646ULL + static_cast<uint64_t>(epoch));
-  for (int64_t i = count_ - 1; i > 0; --i) std::swap(order_[i], order_[rng.below(static_cast<uint64_t>(i) + 1)]);
+  rng.shuffle(order_);
 }
 
 int Batcher::num_batches() const {

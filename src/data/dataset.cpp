@@ -42,8 +42,7 @@ ImageDataset take_eval_split(ImageDataset& train, const std::string& dataset, co
   // the last `holdout` positions of a fixed Fisher-Yates shuffle are held out
   std::vector<int64_t> perm(size_t(train.count));
   std::iota(perm.begin(), perm.end(), 0);
-  Rng rng(0x401D0);
-  for (int64_t i = train.count - 1; i > 0; --i) std::swap(perm[i], perm[rng.below(uint64_t(i) + 1)]);
+  Rng(0x401D0).shuffle(perm);
   std::vector<char> held(size_t(train.count), 0);
   for (int64_t i = train.count - holdout; i < train.count; ++i) held[perm[i]] = 1;
   ImageDataset kept, eval;

@@ -109,7 +109,7 @@ LinearReadout train_linear_readout(const float* r, const int* y, int64_t S, int 
   std::iota(order.begin(), order.end(), 0);
   Rng rng(seed);
   for (int ep = 0; ep < epochs; ++ep) {
-    for (int64_t i = S - 1; i > 0; --i) std::swap(order[i], order[rng.below(uint64_t(i) + 1)]);
+    rng.shuffle(order);
     for (int64_t s0 = 0; s0 < S; s0 += B) {
       const int b = int(std::min<int64_t>(B, S - s0));
       for (int k = 0; k < b; ++k)
