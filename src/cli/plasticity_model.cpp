@@ -36,37 +36,36 @@ int64_t total_size(const std::vector<std::pair<std::string, std::vector<float>*>
   return n;
 }
 
+// Fraction of the S samples of counts r [S, N] that predict(counts) gets right.
+template <class Predict>
+double readout_accuracy(const std::vector<float>& r, const ImageDataset& ds, int N, Predict predict) {
+  int64_t ok = 0;
+  for (int64_t s = 0; s < ds.count; ++s) ok += predict(r.data() + s * N) == ds.labels[s];
+  return ds.count ? double(ok) / double(ds.count) : 0.0;
+}
+
 // Counts [S, N] of unsupervised neurons -> vote accuracy, and the configured
 // read-out's (proportion or linear) when it is not the vote.
 void vote_readouts(const std::vector<float>& r_train, const ImageDataset& train, const std::vector<float>& r_test,
                    const ImageDataset& test, int N, bool average, const PlasticityConfig& pc, uint64_t seed,
                    std::vector<int>& labels, PlasticEval& ev) {
-  labels = assign_labels(r_train.data(), train.labels.data(), train.count, N, train.num_classes);
-  int64_t vote_ok = 0;
-  for (int64_t s = 0; s < test.count; ++s)
-    vote_ok += vote_class(r_test.data() + s * N, labels, test.num_classes, average) == test.labels[s];
-  const double vote_acc = test.count ? double(vote_ok) / double(test.count) : 0.0;
+  const int C = train.num_classes;
+  labels = assign_labels(r_train.data(), train.labels.data(), train.count, N, C);
   int labelled = 0;
   for (int l : labels) labelled += l >= 0;
-  ev.extra["vote_accuracy"] = vote_acc;
+  ev.accuracy = readout_accuracy(r_test, test, N, [&](const float* c) { return vote_class(c, labels, C, average); });
+  ev.extra["vote_accuracy"] = ev.accuracy;
   ev.extra["labelled_neurons"] = labelled;
-  ev.accuracy = vote_acc;
   if (pc.readout == "proportion") {
-    const std::vector<float> p =
-        class_proportions(r_train.data(), train.labels.data(), train.count, N, train.num_classes);
-    int64_t ok = 0;
-    for (int64_t s = 0; s < test.count; ++s)
-      ok += proportion_class(r_test.data() + s * N, p, test.num_classes) == test.labels[s];
-    ev.extra["proportion_accuracy"] = test.count ? double(ok) / double(test.count) : 0.0;
-    ev.accuracy = ev.extra["proportion_accuracy"].get<double>();
+    const std::vector<float> p = class_proportions(r_train.data(), train.labels.data(), train.count, N, C);
+    ev.accuracy = readout_accuracy(r_test, test, N, [&](const float* c) { return proportion_class(c, p, C); });
+    ev.extra["proportion_accuracy"] = ev.accuracy;
   }
   if (pc.readout == "linear") {
-    LinearReadout lr = train_linear_readout(r_train.data(), train.labels.data(), train.count, N, train.num_classes,
-                                            pc.readout_epochs, pc.readout_lr, seed);
-    int64_t ok = 0;
-    for (int64_t s = 0; s < test.count; ++s) ok += lr.predict(r_test.data() + s * N) == test.labels[s];
-    ev.extra["linear_accuracy"] = test.count ? double(ok) / double(test.count) : 0.0;
-    ev.accuracy = ev.extra["linear_accuracy"].get<double>();
+    const LinearReadout lr = train_linear_readout(r_train.data(), train.labels.data(), train.count, N, C,
+                                                  pc.readout_epochs, pc.readout_lr, seed);
+    ev.accuracy = readout_accuracy(r_test, test, N, [&](const float* c) { return lr.predict(c); });
+    ev.extra["linear_accuracy"] = ev.accuracy;
   }
 }
 
