@@ -4,6 +4,8 @@
 #pragma once
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
+#include <vector>
 
 #include "nn/ahp_neuron.h"
 #include "nn/alif_neuron.h"
@@ -55,6 +57,42 @@ inline void adaptation_strengths(NeuronModelKind model, const NeuronModelParams&
 inline void decays_from_logits(LearnBeta lb, const float* p, float beta0, int64_t N, float* beta) {
   for (int64_t j = 0; j < N; ++j)
     beta[j] = lb == LearnBeta::None ? beta0 : sigmoid(lb == LearnBeta::Layer ? p[0] : p[j]);
+}
+
+// dp += dL/dp = dbeta sigmoid'(p) = dbeta beta (1 - beta), with dbeta [N] the
+// sum of the per-thread partials dbeta_th [threads, N] taken in thread order
+// (deterministic); learn_beta = layer has one logit, so dp[0] gets the sum.
+inline void add_decay_logit_grads(LearnBeta lb, const float* dbeta_th, int threads, const float* beta, int64_t N,
+                                  float* dp) {
+  double layer_sum = 0;
+  for (int64_t j = 0; j < N; ++j) {
+    double db = 0;
+    for (int th = 0; th < threads; ++th) db += dbeta_th[int64_t(th) * N + j];
+    const double d = db * beta[j] * (1.0 - beta[j]);
+    if (lb == LearnBeta::Neuron)
+      dp[j] += float(d);
+    else
+      layer_sum += d;
+  }
+  if (lb == LearnBeta::Layer) dp[0] += float(layer_sum);
+}
+
+// Free membrane v_t (no firing) for a unit input at t = 0 and none after,
+// t = 0..T-1, from the model's own discrete update with decay beta and
+// adaptation gamma: the PSP kernel of fluctuation-driven initialisation.
+inline std::vector<float> free_membrane_kernel(NeuronModelKind model, const SpikingParams& sp,
+                                               const NeuronModelParams& mp, float beta, float gamma, int T) {
+  std::vector<float> k(T);
+  with_neuron_model(model, sp, mp, [&](const auto& m) {
+    using M = std::decay_t<decltype(m)>;
+    typename M::State st{};
+    typename M::Saved sv{};
+    for (int t = 0; t < T; ++t) {
+      m.forward(st, t == 0 ? 1.f : 0.f, beta, gamma, /*m=*/0.f, sv);  // m = 0: never fires
+      k[t] = sv.v;
+    }
+  });
+  return k;
 }
 
 }  // namespace spikeforge

@@ -191,32 +191,11 @@ void NeuronLayer::backward(const float* dout, float* din) {
     });
   });
   if (!learn) return;
-  // dp = dbeta * dsigmoid(p) = dbeta beta (1 - beta), summed over threads in order (deterministic)
-  double layer_sum = 0;
-  for (int64_t j = 0; j < N_; ++j) {
-    double db = 0;
-    for (int th = 0; th < dbeta_th_.shape()[0]; ++th) db += dbeta_th_[int64_t(th) * N_ + j];
-    const double d = db * beta_[j] * (1.0 - beta_[j]);
-    if (mp_.learn_beta == LearnBeta::Neuron)
-      dp_[j] += float(d);
-    else
-      layer_sum += d;
-  }
-  if (mp_.learn_beta == LearnBeta::Layer) dp_[0] += float(layer_sum);
+  add_decay_logit_grads(mp_.learn_beta, dbeta_th_.data(), int(dbeta_th_.shape()[0]), beta_.data(), N_, dp_);
 }
 
 std::vector<float> NeuronLayer::free_kernel(int T) const {
-  std::vector<float> k(T);
-  with_model([&](const auto& m) {
-    using M = std::decay_t<decltype(m)>;
-    typename M::State st{};
-    typename M::Saved sv{};
-    for (int t = 0; t < T; ++t) {
-      m.forward(st, t == 0 ? 1.f : 0.f, beta_[0], gamma_[0], /*m=*/0.f, sv);  // m = 0: never fires
-      k[t] = sv.v;
-    }
-  });
-  return k;
+  return free_membrane_kernel(model_, sp_, mp_, beta_[0], gamma_[0], T);
 }
 
 }  // namespace spikeforge
