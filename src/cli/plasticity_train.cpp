@@ -22,16 +22,6 @@
 namespace spikeforge {
 namespace {
 
-std::string rates_line(const FiringRates& rates) {
-  std::string s;
-  for (const auto& [name, r] : rates) {
-    char buf[96];
-    std::snprintf(buf, sizeof buf, " %s=%.4f", name.c_str(), r);
-    s += buf;
-  }
-  return s;
-}
-
 // Training sample i of epoch e: its own random stream.
 uint64_t sample_key(int epoch, int64_t i) { return (uint64_t(epoch + 1) << 32) | uint64_t(i); }
 
@@ -90,7 +80,8 @@ int run_plasticity_train(const TrainOptions& o, const TrainConfig& cfg) {
     if (last_train_acc >= 0) std::printf("  train_acc %.4f", last_train_acc);
     for (auto it = ev.extra.begin(); it != ev.extra.end(); ++it)
       if (it.value().is_number_float()) std::printf("  %s %.4f", it.key().c_str(), it.value().get<double>());
-    std::printf("  firing%s  %.1f samples/s  eval %.1f s\n", rates_line(ev.rates).c_str(), sps, eval_clock.seconds());
+    std::printf("  firing%s  %.1f samples/s  eval %.1f s\n", rates_line(ev.rates, 4).c_str(), sps,
+                eval_clock.seconds());
     std::fflush(stdout);
     save_plastic_checkpoint(ckpt_path, cfg, *model, {{"epoch", epoch + 1}, {"test_accuracy", ev.accuracy}});
   }

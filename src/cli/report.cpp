@@ -2,6 +2,8 @@
 
 #include <sys/resource.h>
 
+#include <cstdio>
+
 #include "io/atomic_file.h"
 
 namespace spikeforge {
@@ -16,6 +18,16 @@ nlohmann::json rates_to_json(const FiringRates& rates) {
   nlohmann::json j = nlohmann::json::object();
   for (const auto& [name, r] : rates) j[name] = r;
   return j;
+}
+
+std::string rates_line(const FiringRates& rates, int digits) {
+  std::string s;
+  for (const auto& [name, r] : rates) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, " %s=%.*f", name.c_str(), digits, r);
+    s += buf;
+  }
+  return s;
 }
 
 void write_report(const std::string& path, const nlohmann::json& report) {

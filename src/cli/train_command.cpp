@@ -75,16 +75,6 @@ void reseed_dropout(Network& net, int epoch) {
     if (auto* d = dynamic_cast<Dropout*>(l.get())) d->reseed(static_cast<uint64_t>(epoch) + 1);
 }
 
-std::string rates_str(const FiringRates& rates) {
-  std::string s;
-  for (const auto& [name, r] : rates) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, " %s=%.3f", name.c_str(), r);
-    s += buf;
-  }
-  return s;
-}
-
 }  // namespace
 
 int run_train(const TrainOptions& o) {
@@ -174,7 +164,8 @@ int run_train(const TrainOptions& o) {
       std::snprintf(test_acc, sizeof test_acc, "%.4f", ev.accuracy);
     }
     std::printf("epoch %d/%d  loss %.4f  train_acc %.4f  test_acc %s  firing%s  %.0f samples/s\n", epoch + 1,
-                cfg.epochs, train_loss, train_acc, test_acc, evaluated ? rates_str(ev.rates).c_str() : " -", epoch_sps);
+                cfg.epochs, train_loss, train_acc, test_acc, evaluated ? rates_line(ev.rates, 3).c_str() : " -",
+                epoch_sps);
     std::fflush(stdout);
     epoch_log.push_back(entry);
     if (avg.active()) meta["ema_steps"] = avg.steps();
