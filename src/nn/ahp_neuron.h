@@ -68,12 +68,7 @@ struct AhpNeuron {
     ad.dv = dv;
     return dv;
   }
-  float post_reset(const Saved& sv, float s) const {
-    if constexpr (R == ResetKind::Soft)
-      return sv.v - theta * s;
-    else
-      return sv.v * (1.f - s);
-  }
+  float post_reset(const Saved& sv, float s) const { return reset_membrane<R>(sv.v, s, theta); }
 };
 
 }  // namespace spikeforge

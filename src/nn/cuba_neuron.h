@@ -56,22 +56,13 @@ struct CubaNeuron {
   float backward(Adjoint& ad, const Saved& sv, float s, float ds, float beta, float /*gamma*/, float m, G g) const {
     const float gs = m * g.grad(sv.v - theta);
     const float dr = beta * ad.dv;
-    float dv;
-    if constexpr (R == ResetKind::Soft)
-      dv = ds * gs + dr * (detach_reset ? 1.f : 1.f - theta * gs);
-    else
-      dv = ds * gs + dr * ((1.f - s) - (detach_reset ? 0.f : sv.v * gs));
+    const float dv = reset_membrane_dv<R>(sv.v, s, ds, dr, gs, theta, detach_reset);
     const float di = dv + alpha * ad.di;  // di_t = dv_t + alpha di_{t+1}
     ad.dv = dv;
     ad.di = di;
     return di;  // dx_t = di_t
   }
-  float post_reset(const Saved& sv, float s) const {
-    if constexpr (R == ResetKind::Soft)
-      return sv.v - theta * s;
-    else
-      return sv.v * (1.f - s);
-  }
+  float post_reset(const Saved& sv, float s) const { return reset_membrane<R>(sv.v, s, theta); }
 };
 
 }  // namespace spikeforge

@@ -35,6 +35,24 @@ struct LifParams {
   bool detach_reset = false;
 };
 
+// The reset r_t(v_t, s_t) and dv_t through it, shared by every model whose
+// threshold is a constant theta (LIF, PLIF, CUBA, AHP).
+template <ResetKind R>
+float reset_membrane(float v, float s, float theta) {
+  if constexpr (R == ResetKind::Soft)
+    return v - theta * s;
+  else
+    return v * (1.f - s);
+}
+// dv_t from the spike gradient ds, the carried dr_t and the surrogate g.
+template <ResetKind R>
+float reset_membrane_dv(float v, float s, float ds, float dr, float g, float theta, bool detach_reset) {
+  if constexpr (R == ResetKind::Soft)
+    return ds * g + dr * (detach_reset ? 1.f : 1.f - theta * g);
+  else
+    return ds * g + dr * ((1.f - s) - (detach_reset ? 0.f : v * g));
+}
+
 template <ResetKind R>
 struct LifNeuron {
   float beta, theta;
@@ -42,18 +60,9 @@ struct LifNeuron {
 
   float integrate(float r_prev, float x) const { return beta * r_prev + x; }
   float fire(float v) const { return v >= theta ? 1.f : 0.f; }
-  float reset(float v, float s) const {
-    if constexpr (R == ResetKind::Soft)
-      return v - theta * s;
-    else
-      return v * (1.f - s);
-  }
-  // dv_t from the spike gradient ds, the carried dr_t and the surrogate g.
+  float reset(float v, float s) const { return reset_membrane<R>(v, s, theta); }
   float dv(float v, float s, float ds, float dr, float g) const {
-    if constexpr (R == ResetKind::Soft)
-      return ds * g + dr * (detach_reset ? 1.f : 1.f - theta * g);
-    else
-      return ds * g + dr * ((1.f - s) - (detach_reset ? 0.f : v * g));
+    return reset_membrane_dv<R>(v, s, ds, dr, g, theta, detach_reset);
   }
 };
 

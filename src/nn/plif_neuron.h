@@ -54,20 +54,11 @@ struct PlifNeuron {
   float backward(Adjoint& ad, const Saved& sv, float s, float ds, float beta, float /*gamma*/, float m, G g) const {
     const float gs = m * g.grad(sv.v - theta);  // ds_t/dv_t
     const float dr = beta * ad.dv;              // dr_t = beta dv_{t+1}
-    float dv;
-    if constexpr (R == ResetKind::Soft)
-      dv = ds * gs + dr * (detach_reset ? 1.f : 1.f - theta * gs);
-    else
-      dv = ds * gs + dr * ((1.f - s) - (detach_reset ? 0.f : sv.v * gs));
+    const float dv = reset_membrane_dv<R>(sv.v, s, ds, dr, gs, theta, detach_reset);
     ad.dv = dv;
     return dv;  // dx_t = dv_t
   }
-  float post_reset(const Saved& sv, float s) const {
-    if constexpr (R == ResetKind::Soft)
-      return sv.v - theta * s;
-    else
-      return sv.v * (1.f - s);
-  }
+  float post_reset(const Saved& sv, float s) const { return reset_membrane<R>(sv.v, s, theta); }
 };
 
 }  // namespace spikeforge
