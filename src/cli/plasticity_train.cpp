@@ -112,10 +112,7 @@ int run_plasticity_train(const TrainOptions& o, const TrainConfig& cfg) {
   };
   if (last_train_acc >= 0) report["train_accuracy"] = last_train_acc;
   for (auto it = ev.extra.begin(); it != ev.extra.end(); ++it) report[it.key()] = it.value();
-  write_report(o.out + "/report.json", report);
-  if (!o.report.empty()) write_report(o.report, report);
-  std::printf("test_accuracy %.4f  train_seconds %.1f  report %s/report.json\n", ev.accuracy, train_seconds,
-              o.out.c_str());
+  finish_train_report(o, report, ev.accuracy, train_seconds);
   return 0;
 }
 

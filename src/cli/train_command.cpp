@@ -77,6 +77,14 @@ void reseed_dropout(Network& net, int epoch) {
 
 }  // namespace
 
+void finish_train_report(const TrainOptions& o, const nlohmann::json& report, double test_accuracy,
+                         double train_seconds) {
+  write_report(o.out + "/report.json", report);
+  if (!o.report.empty()) write_report(o.report, report);
+  std::printf("test_accuracy %.4f  train_seconds %.1f  report %s/report.json\n", test_accuracy, train_seconds,
+              o.out.c_str());
+}
+
 int run_train(const TrainOptions& o) {
   // Validate everything first: config, data, resume checkpoint, output dir.
   TrainConfig cfg = load_config(o);
@@ -198,10 +206,7 @@ int run_train(const TrainOptions& o) {
   };
   if (!fluct.is_null()) report["fluctuation_init"] = fluct;
   if (dale.active()) report["dale_violations"] = dale.violations();
-  write_report(o.out + "/report.json", report);
-  if (!o.report.empty()) write_report(o.report, report);
-  std::printf("test_accuracy %.4f  train_seconds %.1f  report %s/report.json\n", ev.accuracy, train_seconds,
-              o.out.c_str());
+  finish_train_report(o, report, ev.accuracy, train_seconds);
   return 0;
 }
 
