@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The unsupervised read-outs through the real binary, VDSP on real MNIST digits:
-#  - the read-out is fitted after training: a vote run and a proportion run
-#    train the same weights, so both report the same vote accuracy;
+#  - the read-out is fitted after training: vote, proportion and linear runs
+#    train the same weights, so all report the same vote accuracy;
 #  - test_accuracy is the configured read-out's accuracy, named in the report;
 #  - the report says which rule trained it (learner, network);
 #  - data.holdout scores held-out training digits instead of the test split.
@@ -15,7 +15,7 @@ train() {  # train READOUT
     { cat "$work/err"; return 1; }
 }
 
-for readout in vote proportion; do
+for readout in vote proportion linear; do
   cat >"$work/$readout.toml" <<TOML
 learner = "vdsp"
 seed = 1
@@ -37,18 +37,20 @@ done
 sed 's/^test_limit = 300$/holdout = 100/' "$work/vote.toml" >"$work/holdout.toml"
 check train_holdout train holdout
 
-check reports_agree /usr/bin/python3 - "$work/vote.json" "$work/proportion.json" <<'PY'
+check reports_agree /usr/bin/python3 - "$work/vote.json" "$work/proportion.json" "$work/linear.json" <<'PY'
 import json, sys
-v, p = (json.load(open(f)) for f in sys.argv[1:3])
-for r in (v, p):
+v, p, l = (json.load(open(f)) for f in sys.argv[1:4])
+for r in (v, p, l):
     assert r["learner"] == "vdsp" and r["network"] == "vdsp_wta", (r["learner"], r["network"])
-# the read-out does not change training: the same vote from the same weights
-assert v["vote_accuracy"] == p["vote_accuracy"], (v["vote_accuracy"], p["vote_accuracy"])
-assert v["test_accuracy"] == v["vote_accuracy"] and "proportion_accuracy" not in v
-assert p["test_accuracy"] == p["proportion_accuracy"], (p["test_accuracy"], p["proportion_accuracy"])
+    # the read-out does not change training: the same vote from the same weights
+    assert r["vote_accuracy"] == v["vote_accuracy"], (r["vote_accuracy"], v["vote_accuracy"])
+assert v["test_accuracy"] == v["vote_accuracy"] and "proportion_accuracy" not in v and "linear_accuracy" not in v
+assert p["test_accuracy"] == p["proportion_accuracy"] and "linear_accuracy" not in p
+assert l["test_accuracy"] == l["linear_accuracy"] and "proportion_accuracy" not in l
 # 30 prototypes learned from 600 digits classify far above chance (10 %)
-assert p["proportion_accuracy"] > 0.4 and v["vote_accuracy"] > 0.4, (p["proportion_accuracy"], v["vote_accuracy"])
-print("vote %.4f proportion %.4f" % (v["vote_accuracy"], p["proportion_accuracy"]))
+for key, r in (("vote", v), ("proportion", p), ("linear", l)):
+    assert r[key + "_accuracy"] > 0.4, (key, r[key + "_accuracy"])
+print("vote %.4f proportion %.4f linear %.4f" % (v["vote_accuracy"], p["proportion_accuracy"], l["linear_accuracy"]))
 PY
 
 check holdout_scores_training_digits /usr/bin/python3 - "$work/holdout.json" <<'PY'
