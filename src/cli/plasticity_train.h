@@ -9,8 +9,9 @@
 namespace spikeforge {
 
 int run_plasticity_train(const TrainOptions& o, const TrainConfig& cfg);
-// Both trainers end here: the report to OUT/report.json and to --report (each
-// through a temporary file), then the closing line on stdout.
+// Both trainers end here (defined in cli/train_command.cpp): the report to
+// OUT/report.json and to --report (each through a temporary file), then the
+// closing line on stdout.
 void finish_train_report(const TrainOptions& o, const nlohmann::json& report, double test_accuracy,
                          double train_seconds);
 

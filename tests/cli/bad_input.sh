@@ -5,9 +5,7 @@
 set -u
 bin=$1
 src=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fails=0
+source "$(dirname "$0")/lib/check.bash"  # $work, $fails
 
 # expect_error NAME PATTERN ARGS...: exit code 2, one stderr line matching PATTERN, no $work/out.
 expect_error() {

@@ -6,9 +6,7 @@
 set -u
 bin=$1
 src=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fails=0
+source "$(dirname "$0")/lib/check.bash"  # $work, $fails
 m="$work/models"
 if ! /usr/bin/python3 "$src/tests/cli/make_onnx_models.py" "$m"; then
   echo "FAIL make_onnx_models.py (needs Debian's python3-onnx)"

@@ -7,9 +7,7 @@
 set -u
 bin=$1
 src=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fails=0
+source "$(dirname "$0")/lib/check.bash"  # $work, $fails
 fail() {
   echo "FAIL $*"
   fails=$((fails + 1))

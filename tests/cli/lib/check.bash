@@ -1,4 +1,4 @@
-# Sourced by the command-line test scripts (tests/cli/*.sh): a scratch
+# Sourced by every command-line test script (tests/cli/*.sh): a scratch
 # directory $work removed on exit, a failure count $fails, and
 #   check NAME COMMAND...   runs COMMAND and prints "ok   NAME" or "FAIL NAME".
 # A script ends with: [ "$fails" = 0 ] || { echo "$fails check(s) failed"; exit 1; }
